@@ -1,0 +1,1 @@
+"""Analysis: estimators, fits and statistics (pure numpy)."""

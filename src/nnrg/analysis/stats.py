@@ -1,0 +1,42 @@
+"""Typed estimates with error bars, from independent replicas or binned series."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean with its standard error and the number of independent values behind it."""
+
+    mean: float
+    error: float
+    n: int
+
+    def z_score(self, exact: float) -> float:
+        """(mean - exact) / error; infinite if the error is zero and the mean differs."""
+        if self.error > 0:
+            return (self.mean - exact) / self.error
+        return 0.0 if self.mean == exact else float("inf")
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain dict for JSON metrics."""
+        return asdict(self)
+
+
+def mean_of_replicas(values: np.ndarray) -> Estimate:
+    """Mean and standard error over independent replicas (axis 0): s / sqrt(n)."""
+    v = np.asarray(values, dtype=np.float64)
+    n = v.shape[0]
+    err = float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    return Estimate(float(v.mean()), err, int(n))
+
+
+def binned_estimate(series: np.ndarray, n_bins: int = 32) -> Estimate:
+    """Mean and error of a correlated series from ``n_bins`` equal consecutive bins."""
+    x = np.asarray(series, dtype=np.float64)
+    usable = (len(x) // n_bins) * n_bins
+    bins = x[:usable].reshape(n_bins, -1).mean(axis=1)
+    return mean_of_replicas(bins)

@@ -1,0 +1,1 @@
+"""nnrg.models package."""

@@ -1,0 +1,278 @@
+"""Typed, validated parameters: one frozen dataclass per ``params.yaml`` section.
+
+The dataclass defaults *are* the default profile; ``profiles/<name>.yaml`` overlays change
+some keys (tiny: for tests; paper: the papers' own sample counts and epochs).
+``load_params`` rejects unknown keys and out-of-range values with a message naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, get_origin, get_type_hints
+
+PROFILES = ("default", "tiny", "paper")
+
+
+def _bound(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
+           hi_open: bool = False, choices: tuple | None = None) -> dict:
+    return {"lo": lo, "hi": hi, "lo_open": lo_open, "hi_open": hi_open, "choices": choices}
+
+
+def p(default: Any, lo: float | None = None, hi: float | None = None, **kw: Any) -> Any:
+    """A dataclass field with a default and a validated range (or ``choices``)."""
+    meta = _bound(lo, hi, **kw)
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class PipelineParams:
+    """Pipeline-wide settings."""
+
+    profile: str = p("default", choices=PROFILES)
+    experiment: str = p("nnrg")
+
+
+@dataclass(frozen=True)
+class SamplerParams:
+    """Equilibration and thinning for every 2D Ising ensemble, in units of tau_int (|m|)."""
+
+    burn_in_tau: float = p(20.0, 1.0, 1e4)
+    thin_tau: float = p(3.0, 0.5, 1e3)
+    pilot_steps: int = p(200, 20, 10**6)
+    max_pilot_steps: int = p(6400, 20, 10**7)
+    min_burn_in: int = p(20, 0, 10**7)
+    wolff_beta_min: float = p(0.40, 0.0, 10.0)
+    wolff_beta_max: float = p(0.50, 0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class IsingCriticalParams:
+    """Study 001: L x L lattices at one beta near criticality, with two decimation steps."""
+
+    L: int = p(32, 4, 512)
+    beta: float = p(0.4352, 0.0, 10.0, lo_open=True)
+    n_samples: int = p(10000, 10, 10**7)
+    n_chains: int = p(64, 1, 10**5)
+    test_fraction: float = p(0.2, 0.0, 1.0, lo_open=True, hi_open=True)
+    seed: int = p(1001, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class IsingWideParams:
+    """Study 001: lattices over a wide beta range for the beta regressor and AE-WR."""
+
+    L: int = p(32, 4, 512)
+    beta_min: float = p(0.01, 0.0, 10.0, lo_open=True)
+    beta_max: float = p(0.6, 0.0, 10.0, lo_open=True)
+    n_betas: int = p(60, 2, 10**5)
+    n_samples: int = p(12000, 10, 10**7)
+    n_chains: int = p(16, 1, 10**5)
+    test_fraction: float = p(0.2, 0.0, 1.0, lo_open=True, hi_open=True)
+    seed: int = p(1002, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class IsingEntropyParams:
+    """Study 001: a beta grid for the local-entropy comparison (paper: 20 x 1000)."""
+
+    L: int = p(32, 4, 512)
+    beta_min: float = p(0.025, 0.0, 10.0, lo_open=True)
+    beta_max: float = p(0.5, 0.0, 10.0, lo_open=True)
+    n_betas: int = p(20, 2, 10**4)
+    samples_per_beta: int = p(250, 1, 10**6)
+    n_chains: int = p(16, 1, 10**5)
+    seed: int = p(1003, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class IsingTemperaturesParams:
+    """Study 002: L x L lattices at T in {0, dT, ..., T_max}, train / test / held-out sets."""
+
+    L: int = p(10, 4, 256)
+    t_max: float = p(6.0, 0.0, 100.0, lo_open=True)
+    t_step: float = p(0.25, 0.0, 100.0, lo_open=True)
+    samples_per_temperature: int = p(1000, 1, 10**6)
+    n_chains: int = p(25, 1, 10**5)
+    sparse_samples: int = p(1000, 1, 10**6)
+    seed: int = p(2001, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class IsingChainParams:
+    """Study 002: periodic chains of n_spins sampled exactly, train / test / held-out sets."""
+
+    n_spins: int = p(8, 2, 20)
+    t_max: float = p(6.0, 0.0, 1e6, lo_open=True)
+    t_step: float = p(0.25, 0.0, 1e6, lo_open=True)
+    samples_per_temperature: int = p(1600, 1, 10**7)
+    seed: int = p(2002, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class TrajectoryParams:
+    """One Hamiltonian system's initial state and time grid t in [0, t_max_pi * pi]."""
+
+    z0: list = p([1.3, 1.0])
+    t_max_pi: float = p(4.0, 0.0, 1e3, lo_open=True)
+    n_points: int = p(200, 2, 10**7)
+
+
+@dataclass(frozen=True)
+class DynamicsParams:
+    """Study 000: reference trajectories of the oscillator and Henon-Heiles."""
+
+    rtol: float = p(1e-12, 1e-15, 1e-3)
+    oscillator: TrajectoryParams = field(default_factory=TrajectoryParams)
+    henon_heiles: TrajectoryParams = field(
+        default_factory=lambda: TrajectoryParams(z0=[0.3, -0.3, 0.3, 0.15], t_max_pi=6.0,
+                                                 n_points=500)
+    )
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Claims registry evaluation."""
+
+    claims_file: str = p("reports/claims.yaml")
+
+
+@dataclass(frozen=True)
+class Params:
+    """All sections of ``params.yaml``; section name == stage name == module name."""
+
+    pipeline: PipelineParams = field(default_factory=PipelineParams)
+    sampler: SamplerParams = field(default_factory=SamplerParams)
+    ising_critical: IsingCriticalParams = field(default_factory=IsingCriticalParams)
+    ising_wide: IsingWideParams = field(default_factory=IsingWideParams)
+    ising_entropy: IsingEntropyParams = field(default_factory=IsingEntropyParams)
+    ising_temperatures: IsingTemperaturesParams = field(default_factory=IsingTemperaturesParams)
+    ising_chain: IsingChainParams = field(default_factory=IsingChainParams)
+    dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    report: ReportParams = field(default_factory=ReportParams)
+
+
+class ParamsError(ValueError):
+    """A parameter is unknown, missing its type, or out of its allowed range."""
+
+
+def _check_value(key: str, value: Any, hint: Any, meta: dict) -> Any:
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ParamsError(f"{key} must be true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ParamsError(f"{key} must be an integer, got {value!r}")
+    elif hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParamsError(f"{key} must be a number, got {value!r}")
+        value = float(value)
+        if math.isnan(value):
+            raise ParamsError(f"{key} must be a number, got NaN")
+    elif hint is str:
+        if not isinstance(value, str):
+            raise ParamsError(f"{key} must be a string, got {value!r}")
+    elif hint is list or get_origin(hint) is list:
+        if not isinstance(value, list) or not all(isinstance(v, int | float) for v in value):
+            raise ParamsError(f"{key} must be a list of numbers, got {value!r}")
+        return [float(v) for v in value]
+    choices = meta.get("choices")
+    if choices is not None and value not in choices:
+        raise ParamsError(f"{key} must be one of {list(choices)}, got {value!r}")
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is not None or hi is not None:
+        below = lo is not None and (value <= lo if meta["lo_open"] else value < lo)
+        above = hi is not None and (value >= hi if meta["hi_open"] else value > hi)
+        if below or above:
+            left = "(" if meta["lo_open"] else "["
+            right = ")" if meta["hi_open"] else "]"
+            raise ParamsError(f"{key} must be in {left}{lo}, {hi}{right}, got {value!r}")
+    return value
+
+
+def build(cls: type, data: dict | None, prefix: str = "") -> Any:
+    """Build dataclass ``cls`` from a mapping, validating every key; missing keys take defaults."""
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ParamsError(f"{prefix or 'params'} must be a mapping, got {type(data).__name__}")
+    hints = get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        where = prefix or "params.yaml"
+        raise ParamsError(f"unknown key {prefix + unknown[0]!r} in {where}; valid keys: "
+                          f"{sorted(fields)}")
+    kwargs = {}
+    for name, f in fields.items():
+        if name not in data:
+            continue
+        hint = hints[name]
+        key = prefix + name
+        if dataclasses.is_dataclass(hint):
+            kwargs[name] = build(hint, data[name], key + ".")
+        else:
+            kwargs[name] = _check_value(key, data[name], hint, dict(f.metadata))
+    return cls(**kwargs)
+
+
+def validate(params: Params) -> Params:
+    """Cross-field checks that a single range cannot express."""
+    s = params.sampler
+    if s.wolff_beta_min > s.wolff_beta_max:
+        raise ParamsError("sampler.wolff_beta_min must be <= sampler.wolff_beta_max")
+    if s.max_pilot_steps < s.pilot_steps:
+        raise ParamsError("sampler.max_pilot_steps must be >= sampler.pilot_steps")
+    for name in ("ising_wide", "ising_entropy"):
+        sec = getattr(params, name)
+        if sec.beta_min >= sec.beta_max:
+            raise ParamsError(f"{name}.beta_min must be < {name}.beta_max")
+    if params.ising_critical.L % 4:
+        raise ParamsError("ising_critical.L must be divisible by 4 (two decimation steps)")
+    for name, dim in (("oscillator", 2), ("henon_heiles", 4)):
+        z0 = getattr(params.dynamics, name).z0
+        if len(z0) != dim:
+            raise ParamsError(f"dynamics.{name}.z0 must have {dim} entries, got {len(z0)}")
+    return params
+
+
+def from_dict(data: dict) -> Params:
+    """Validated ``Params`` from a parsed ``params.yaml`` mapping."""
+    return validate(build(Params, data))
+
+
+def to_dict(params: Params) -> dict:
+    """Plain nested dict (for YAML and MLflow)."""
+    return dataclasses.asdict(params)
+
+
+def deep_merge(base: dict, overlay: dict, prefix: str = "") -> dict:
+    """``base`` with ``overlay``'s keys replaced recursively; an overlay key not in base fails."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if key not in base:
+            raise ParamsError(f"profile overlay key {prefix + key!r} does not exist")
+        if isinstance(value, dict) and isinstance(base[key], dict):
+            out[key] = deep_merge(base[key], value, prefix + key + ".")
+        else:
+            out[key] = value
+    return out
+
+
+def flatten(tree: dict, prefix: str = "") -> dict[str, Any]:
+    """Flatten a nested dict to dotted keys: {'a': {'b': 1}} -> {'a.b': 1}."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def section_names() -> list[str]:
+    """Names of all params sections (== stage names where a stage exists)."""
+    return [f.name for f in dataclasses.fields(Params)]

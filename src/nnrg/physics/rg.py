@@ -1,0 +1,39 @@
+"""Real-space RG maps on square lattices: the decimation of study 001 and a majority block rule.
+
+Decimation (study 001, Fig. 2 and eqs. 7-8) keeps the sites with (row + col) even, i.e. one
+checkerboard sublattice: a 32 x 32 lattice becomes 32 x 16 (row r keeps columns r mod 2, r mod 2
++ 2, ...), and a second step keeps the even rows of that, giving the 16 x 16 lattice of sites with
+even row and even column. Both match numpy's row-major linearisation used by the paper's
+hard-coded weight matrices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def decimate_checkerboard(spins: np.ndarray) -> np.ndarray:
+    """First decimation step ``(n, L, L)`` -> ``(n, L, L // 2)``: keep sites with row + col even."""
+    n, rows, cols = spins.shape
+    if rows % 2 or cols % 2:
+        raise ValueError(f"decimation needs even lattice sides, got {rows} x {cols}")
+    out = np.empty((n, rows, cols // 2), dtype=spins.dtype)
+    out[:, 0::2] = spins[:, 0::2, 0::2]
+    out[:, 1::2] = spins[:, 1::2, 1::2]
+    return out
+
+
+def decimate_rows(spins: np.ndarray) -> np.ndarray:
+    """Second decimation step, ``(n, L, L // 2)`` -> ``(n, L // 2, L // 2)``: keep even rows."""
+    return spins[:, 0::2].copy()
+
+
+def majority_block(spins: np.ndarray, block: int = 2) -> np.ndarray:
+    """Block-spin map: sign of each ``block x block`` sum, ties broken by the top-left spin."""
+    n, rows, cols = spins.shape
+    if rows % block or cols % block:
+        raise ValueError(f"lattice {rows} x {cols} is not divisible by block {block}")
+    tiles = spins.reshape(n, rows // block, block, cols // block, block).astype(np.int32)
+    total = tiles.sum(axis=(2, 4))
+    tie = tiles[:, :, 0, :, 0]
+    return np.where(total != 0, np.sign(total), tie).astype(spins.dtype)

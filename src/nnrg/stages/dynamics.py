@@ -1,0 +1,43 @@
+"""Stage dynamics: study 000's time grids and reference trajectories (DOP853, tight tolerance)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnrg import plots
+from nnrg.physics.dynamics import get_system, reference_trajectory
+from nnrg.stages.base import Stage
+from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
+
+OUT = "data/dynamics"
+SYSTEMS = ("oscillator", "henon_heiles")
+
+
+def main() -> None:
+    stage = Stage("dynamics")
+    p = stage.section
+    results, metrics = {}, {}
+    for name in SYSTEMS:
+        cfg = getattr(p, name)
+        system = get_system(name)
+        t = np.linspace(0.0, cfg.t_max_pi * np.pi, cfg.n_points)
+        z = reference_trajectory(system, np.array(cfg.z0), t, rtol=p.rtol)
+        energy = system.energy(z)
+        results[name] = {"t": t, "z": z, "energy": energy}
+        metrics[name] = {"energy0": float(energy[0]),
+                         "max_energy_drift": float(np.max(np.abs(energy - energy[0]))),
+                         "n_points": cfg.n_points, "t_max": float(t[-1])}
+        fig = plots.trajectories(t, z, system.labels, f"{name}: reference trajectory")
+        stage.add_artifact(write_figure(stage.path(f"reports/figures/dynamics_{name}.png"), fig),
+                           "figures")
+
+    def build(tmp):
+        for name, arrays in results.items():
+            write_npz(tmp / f"{name}.npz", **arrays)
+        write_json(tmp / "meta.json", {
+            name: {"z0": getattr(p, name).z0, "labels": list(get_system(name).labels),
+                   "rtol": p.rtol} for name in SYSTEMS})
+
+    replace_dir(stage.path(OUT), build)
+    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    stage.finish(metrics)

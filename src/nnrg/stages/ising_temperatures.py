@@ -1,0 +1,50 @@
+"""Stage ising_temperatures: study 002's L = 10 lattices at T = 0, 0.25, ..., 6 (three sets),
+plus the sparse sets of section 4.6: T = 0 split by magnetisation and a T = inf set at m = 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnrg.datasets import inverse_temperatures, temperature_grid
+from nnrg.physics.ising import BETA_C, zero_magnetisation_lattices
+from nnrg.stages.base import Stage
+from nnrg.stages.io import replace_dir, write_json, write_npz
+from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
+
+OUT = "data/ising_temperatures"
+SETS = ("train", "test", "heldout")
+
+
+def main() -> None:
+    stage = Stage("ising_temperatures", uses=("sampler",))
+    p = stage.section
+    temps = temperature_grid(p.t_max, p.t_step)
+    betas = inverse_temperatures(temps)
+    counts = np.full(len(temps), p.samples_per_temperature)
+    *set_seeds, sparse_seed = np.random.SeedSequence(p.seed).spawn(len(SETS) + 1)
+    sets, all_diags = {}, {}
+    for name, seed in zip(SETS, set_seeds, strict=True):
+        spins, beta, diags = sample_checked(stage, p.L, betas, counts, p.n_chains, seed, name)
+        label = np.repeat(np.arange(len(temps)), counts)
+        sets[name] = {"spins": spins, "temperature": temps[label], "label": label}
+        all_diags[name] = diags
+    rng = np.random.default_rng(sparse_seed)
+    plus = np.ones((p.sparse_samples, p.L, p.L), dtype=np.int8)
+    sparse = {"t0_plus": plus, "t0_minus": -plus,
+              "tinf_m0": zero_magnetisation_lattices(p.sparse_samples, p.L, rng)}
+
+    def build(tmp):
+        for name, arrays in sets.items():
+            write_npz(tmp / f"{name}.npz", **arrays)
+        write_npz(tmp / "sparse.npz", **sparse)
+        write_json(tmp / "meta.json", {
+            "L": p.L, "temperatures": temps, "samples_per_temperature": p.samples_per_temperature,
+            "sparse": {k: "(n, L, L) int8" for k in sparse},
+            "sampler": {k: diagnostics_table(v) for k, v in all_diags.items()}})
+
+    replace_dir(stage.path(OUT), build)
+    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    metrics = report_ensembles(stage, p.L, all_diags["train"], "ising_temperatures")
+    metrics.update({"n_temperatures": len(temps), "n_per_set": int(counts.sum()),
+                    "reference": {"t_c_exact": 1.0 / BETA_C}})
+    stage.finish(metrics)

@@ -1,0 +1,35 @@
+"""Stage ising_wide: study 001's lattices over beta in [beta_min, beta_max) (paper: 50,000)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnrg.datasets import split_counts, train_test_indices
+from nnrg.stages.base import Stage
+from nnrg.stages.io import replace_dir, write_json, write_npz
+from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
+
+OUT = "data/ising_wide"
+
+
+def main() -> None:
+    stage = Stage("ising_wide", uses=("sampler",))
+    p = stage.section
+    betas = np.linspace(p.beta_min, p.beta_max, p.n_betas, endpoint=False)
+    sample_seed, split_seed = np.random.SeedSequence(p.seed).spawn(2)
+    spins, beta, diags = sample_checked(stage, p.L, betas, split_counts(p.n_samples, p.n_betas),
+                                        p.n_chains, sample_seed, f"{p.n_betas} betas")
+    train, test = train_test_indices(len(spins), p.test_fraction,
+                                     np.random.default_rng(split_seed))
+
+    def build(tmp):
+        for name, idx in (("train", train), ("test", test)):
+            write_npz(tmp / f"{name}.npz", spins=spins[idx], beta=beta[idx])
+        write_json(tmp / "meta.json", {"L": p.L, "betas": betas, "n_train": len(train),
+                                       "n_test": len(test), "sampler": diagnostics_table(diags)})
+
+    replace_dir(stage.path(OUT), build)
+    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    metrics = report_ensembles(stage, p.L, diags, "ising_wide")
+    metrics.update({"n_train": len(train), "n_test": len(test)})
+    stage.finish(metrics)
