@@ -1,0 +1,50 @@
+# nnrg: `make repro` rebuilds every result, `make test` runs the test suite (both set up .venv).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+RUN := PATH="$(BIN):$$PATH" DVC_NO_ANALYTICS=1
+P ?= default
+
+.PHONY: install repro test test-all lint ui profile baselines bench check-metrics clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install nnrg with its pinned dependencies
+
+repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show the claims
+	$(RUN) dvc repro
+	@cat reports/claims.md
+
+test: install  ## lint, then the fast test suite (includes the tiny pipeline end to end)
+	$(RUN) ruff check src tests benchmarks
+	$(RUN) python -m pytest -m "not slow" -q
+
+test-all: install  ## every test, slow ones included
+	$(RUN) python -m pytest -q
+
+lint: install
+	$(RUN) ruff check src tests benchmarks
+
+ui: install  ## MLflow UI on the repository's store, http://127.0.0.1:5000
+	$(RUN) mlflow ui --backend-store-uri "sqlite:///$(CURDIR)/mlflow.db" \
+		--default-artifact-root "$(CURDIR)/mlartifacts" --host 127.0.0.1 --port 5000
+
+profile: install  ## switch params.yaml to profile P (default | tiny | paper)
+	$(RUN) python -m nnrg profile $(P)
+
+baselines: install  ## regenerate tests/baselines/tiny from a fresh tiny run
+	$(RUN) python -m tests.make_baselines
+
+bench: install  ## sampler benchmark (figures go to the README)
+	$(RUN) python benchmarks/ising_bench.py
+
+check-metrics: install  ## metric-regression gate against HEAD's committed metrics
+	$(RUN) python -m nnrg check-metrics --against HEAD
+
+clean-venv:
+	rm -rf $(VENV)

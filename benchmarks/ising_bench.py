@@ -1,0 +1,95 @@
+"""Benchmark the 2D Ising samplers: spin updates per ns, and CPU cost per independent sample.
+
+Run: ``python benchmarks/ising_bench.py`` (or ``make bench``). Reports wall-clock and CPU-time
+rates (the machine may be shared, so CPU time is the fairer figure), as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numba
+import numpy as np
+
+from nnrg.analysis.autocorr import integrated_time
+from nnrg.physics.ising import (
+    BETA_C,
+    magnetisation_per_spin,
+    metropolis_acceptance,
+    metropolis_sweeps,
+    random_lattices,
+)
+from nnrg.physics.rng import spawn_states
+from nnrg.physics.wolff import wolff_add_probability, wolff_flips
+
+
+def timed(fn):
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - w0, time.process_time() - c0
+
+
+def update_rate(size: int, batch: int, sweeps: int) -> tuple[float, float]:
+    """(spin updates per ns wall, per ns CPU) of checkerboard Metropolis at beta_c."""
+    spins = random_lattices(batch, size, np.random.default_rng(0))
+    states = spawn_states(np.random.SeedSequence(0), batch)
+    accept = metropolis_acceptance(BETA_C)
+    metropolis_sweeps(spins, accept, 2, states)  # compile / warm up
+    _, wall, cpu = timed(lambda: metropolis_sweeps(spins, accept, sweeps, states))
+    updates = batch * sweeps * size * size
+    return updates / wall / 1e9, updates / cpu / 1e9
+
+
+def independent_sample_cost(algorithm: str, size: int, chains: int, steps: int) -> dict:
+    """CPU and wall time per effectively independent |m| sample at beta_c."""
+    spins = random_lattices(chains, size, np.random.default_rng(1))
+    states = spawn_states(np.random.SeedSequence(1), chains)
+    if algorithm == "wolff":
+        p_add = wolff_add_probability(BETA_C)
+
+        def step(n):
+            return wolff_flips(spins, p_add, n, states)
+    else:
+        accept = metropolis_acceptance(BETA_C)
+
+        def step(n):
+            return metropolis_sweeps(spins, accept, n, states)
+    step(steps // 2)  # burn in (and compile)
+    trace = np.empty((steps, chains))
+
+    def run():
+        for t in range(steps):
+            step(1)
+            trace[t] = np.abs(magnetisation_per_spin(spins))
+
+    _, wall, cpu = timed(run)
+    tau = integrated_time(trace.T)
+    per_step_cpu = cpu / (steps * chains)
+    per_step_wall = wall / (steps * chains)
+    return {"tau": tau, "cpu_ms": 1e3 * tau * per_step_cpu, "wall_ms": 1e3 * tau * per_step_wall}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer sweeps (smoke run)")
+    args = parser.parse_args()
+    scale = 0.1 if args.quick else 1.0
+    print(f"numba threads: {numba.get_num_threads()}")
+    print("\n| sampler | L | batch | updates/ns (wall) | updates/ns per CPU core |")
+    print("|---|---|---|---|---|")
+    for size in (32, 10):
+        for batch in (1, 16, 64, 256):
+            sweeps = max(2, int(scale * 4e7 / (batch * size * size)))
+            wall, cpu = update_rate(size, batch, sweeps)
+            print(f"| checkerboard Metropolis | {size} | {batch} | {wall:.3f} | {cpu:.3f} |")
+    print("\n| L=32, beta_c | tau_int(|m|) [steps] | CPU ms / independent sample "
+          "| wall ms / independent sample |")
+    print("|---|---|---|---|")
+    for algorithm, steps in (("metropolis", 4000), ("wolff", 4000)):
+        r = independent_sample_cost(algorithm, 32, 64, max(200, int(scale * steps)))
+        print(f"| {algorithm} | {r['tau']:.1f} | {r['cpu_ms']:.4f} | {r['wall_ms']:.4f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The tiny profile end to end: outs, MLflow runs, no-op rerun, determinism, metric gate."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import yaml
+
+from nnrg.cli import STAGES, check_metrics
+from tests.conftest import ROOT, pipeline_env, run
+
+BASELINES = ROOT / "tests" / "baselines" / "tiny"
+
+
+def declared_outs(repo) -> list[str]:
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text())["stages"]
+    outs = []
+    for spec in stages.values():
+        for kind in ("outs", "metrics", "plots"):
+            for item in spec.get(kind, []):
+                outs.append(next(iter(item)) if isinstance(item, dict) else item)
+    return outs
+
+
+def test_every_declared_out_exists(tiny_pipeline):
+    missing = [o for o in declared_outs(tiny_pipeline) if not (tiny_pipeline / o).exists()]
+    assert not missing
+
+
+def test_every_stage_has_a_cli_command_and_a_dvc_stage(tiny_pipeline):
+    stages = yaml.safe_load((tiny_pipeline / "dvc.yaml").read_text())["stages"]
+    assert set(stages) == set(STAGES)
+    assert all(spec["cmd"] == f"python -m nnrg {name}" for name, spec in stages.items())
+
+
+def test_second_repro_is_a_noop(tiny_pipeline):
+    env = pipeline_env(tiny_pipeline)
+    lock = (tiny_pipeline / "dvc.lock").read_bytes()
+    res = run([sys.executable, "-m", "dvc", "repro"], tiny_pipeline, env)
+    assert "Running stage" not in res.stdout
+    assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
+
+
+def test_forced_rerun_gives_identical_bytes(tiny_pipeline):
+    env = pipeline_env(tiny_pipeline)
+    lock = (tiny_pipeline / "dvc.lock").read_bytes()
+    run([sys.executable, "-m", "dvc", "repro", "--force", "--single-item", "ising_wide"],
+        tiny_pipeline, env)
+    assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
+
+
+def test_mlflow_holds_one_parent_with_a_child_per_stage(tiny_pipeline):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    mlflow.set_tracking_uri(f"sqlite:///{tiny_pipeline}/mlflow.db")
+    client = MlflowClient()
+    exp = client.get_experiment_by_name("nnrg")
+    runs = client.search_runs([exp.experiment_id], max_results=200)
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    assert len(parents) == 1
+    parent = parents[0]
+    assert parent.info.status == "FINISHED"
+    children = {r.data.tags["stage"]: r for r in runs
+                if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id}
+    assert set(STAGES) <= set(children)
+    crit = children["ising_critical"]
+    assert crit.data.params["ising_critical.L"] == "32"
+    assert "exact_check.max_abs_z_energy" in crit.data.metrics
+    assert crit.data.tags["git_commit"] != "unknown"
+    artifacts = {a.path for a in client.list_artifacts(crit.info.run_id, "figures")}
+    assert "figures/ising_critical_samples.png" in artifacts
+
+
+def test_tiny_metrics_pass_the_gate_against_committed_baselines(tiny_pipeline, capsys):
+    code = check_metrics(ROOT, None, BASELINES, tiny_pipeline / "reports/metrics", None)
+    assert code == 0, capsys.readouterr().out
+
+
+def test_gate_fails_on_a_deliberately_worsened_run(tiny_pipeline, tmp_path, capsys):
+    worse = tmp_path / "metrics"
+    shutil.copytree(tiny_pipeline / "reports/metrics", worse)
+    data = (worse / "dynamics.json").read_text()
+    doctored = yaml.safe_load(data)
+    doctored["oscillator"]["max_energy_drift"] = 1e-3
+    import json
+
+    (worse / "dynamics.json").write_text(json.dumps(doctored))
+    code = check_metrics(ROOT, None, BASELINES, worse, None)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "regressed" in out and "FAILED" in out
