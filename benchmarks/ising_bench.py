@@ -20,8 +20,9 @@ from nnrg.physics.ising import (
     metropolis_sweeps,
     random_lattices,
 )
+from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits
 from nnrg.physics.rng import spawn_states
-from nnrg.physics.wolff import wolff_add_probability, wolff_flips
+from nnrg.physics.sampling import Chains
 
 
 def timed(fn):
@@ -30,38 +31,40 @@ def timed(fn):
     return out, time.perf_counter() - w0, time.process_time() - c0
 
 
-def update_rate(size: int, batch: int, sweeps: int) -> tuple[float, float]:
+def update_rate(kind: str, size: int, batch: int, sweeps: int) -> tuple[float, float]:
     """(spin updates per ns wall, per ns CPU) of checkerboard Metropolis at beta_c."""
     spins = random_lattices(batch, size, np.random.default_rng(0))
-    states = spawn_states(np.random.SeedSequence(0), batch)
     accept = metropolis_acceptance(BETA_C)
-    metropolis_sweeps(spins, accept, 2, states)  # compile / warm up
-    _, wall, cpu = timed(lambda: metropolis_sweeps(spins, accept, sweeps, states))
+    if kind == "multispin":
+        words = pack(spins)
+        states = spawn_states(np.random.SeedSequence(0), len(words))
+        d1, d0 = probability_digits(accept[3]), probability_digits(accept[4])
+
+        def run(n):
+            return multispin_sweeps(words, d1, d0, n, states)
+    else:
+        states = spawn_states(np.random.SeedSequence(0), batch)
+
+        def run(n):
+            return metropolis_sweeps(spins, accept, n, states)
+    run(2)  # compile / warm up
+    _, wall, cpu = timed(lambda: run(sweeps))
     updates = batch * sweeps * size * size
     return updates / wall / 1e9, updates / cpu / 1e9
 
 
 def independent_sample_cost(algorithm: str, size: int, chains: int, steps: int) -> dict:
-    """CPU and wall time per effectively independent |m| sample at beta_c."""
+    """CPU and wall time per effectively independent |m| sample at beta_c (measuring included)."""
     spins = random_lattices(chains, size, np.random.default_rng(1))
-    states = spawn_states(np.random.SeedSequence(1), chains)
-    if algorithm == "wolff":
-        p_add = wolff_add_probability(BETA_C)
-
-        def step(n):
-            return wolff_flips(spins, p_add, n, states)
-    else:
-        accept = metropolis_acceptance(BETA_C)
-
-        def step(n):
-            return metropolis_sweeps(spins, accept, n, states)
-    step(steps // 2)  # burn in (and compile)
+    kind, local = ("wolff", "scalar") if algorithm == "wolff" else ("metropolis", algorithm)
+    batch = Chains(spins, BETA_C, kind, local, np.random.SeedSequence(1))
+    batch.step(steps // 2)  # burn in (and compile)
     trace = np.empty((steps, chains))
 
     def run():
         for t in range(steps):
-            step(1)
-            trace[t] = np.abs(magnetisation_per_spin(spins))
+            batch.step(1)
+            trace[t] = np.abs(magnetisation_per_spin(batch.spins()))
 
     _, wall, cpu = timed(run)
     tau = integrated_time(trace.T)
@@ -75,19 +78,25 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer sweeps (smoke run)")
     args = parser.parse_args()
     scale = 0.1 if args.quick else 1.0
-    print(f"numba threads: {numba.get_num_threads()}")
-    print("\n| sampler | L | batch | updates/ns (wall) | updates/ns per CPU core |")
-    print("|---|---|---|---|---|")
-    for size in (32, 10):
-        for batch in (1, 16, 64, 256):
-            sweeps = max(2, int(scale * 4e7 / (batch * size * size)))
-            wall, cpu = update_rate(size, batch, sweeps)
-            print(f"| checkerboard Metropolis | {size} | {batch} | {wall:.3f} | {cpu:.3f} |")
-    print("\n| L=32, beta_c | tau_int(|m|) [steps] | CPU ms / independent sample "
+    max_threads = numba.get_num_threads()
+    print(f"numba threads available: {max_threads}")
+    print("\n| Metropolis kernel | threads | L | batch | updates/ns (wall) "
+          "| updates/ns per CPU-second |")
+    print("|---|---|---|---|---|---|")
+    for threads in sorted({1, max_threads}):
+        numba.set_num_threads(threads)
+        for kind in ("scalar", "multispin"):
+            for size in (32, 10):
+                for batch in (64, 256):
+                    sweeps = max(2, int(scale * 1e8 / (batch * size * size)))
+                    wall, cpu = update_rate(kind, size, batch, sweeps)
+                    print(f"| {kind} | {threads} | {size} | {batch} | {wall:.3f} | {cpu:.3f} |")
+    numba.set_num_threads(max_threads)
+    print("\n| L=32, beta_c, 64 chains | tau_int(|m|) [steps] | CPU ms / independent sample "
           "| wall ms / independent sample |")
     print("|---|---|---|---|")
-    for algorithm, steps in (("metropolis", 4000), ("wolff", 4000)):
-        r = independent_sample_cost(algorithm, 32, 64, max(200, int(scale * steps)))
+    for algorithm in ("scalar", "multispin", "wolff"):
+        r = independent_sample_cost(algorithm, 32, 64, max(200, int(scale * 4000)))
         print(f"| {algorithm} | {r['tau']:.1f} | {r['cpu_ms']:.4f} | {r['wall_ms']:.4f} |")
 
 

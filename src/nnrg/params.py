@@ -47,6 +47,7 @@ class SamplerParams:
     min_burn_in: int = p(20, 0, 10**7)
     wolff_beta_min: float = p(0.40, 0.0, 10.0)
     wolff_beta_max: float = p(0.50, 0.0, 10.0)
+    local_update: str = p("multispin", choices=("multispin", "scalar"))
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class IsingCriticalParams:
 
     L: int = p(32, 4, 512)
     beta: float = p(0.4352, 0.0, 10.0, lo_open=True)
-    n_samples: int = p(10000, 10, 10**7)
+    n_samples: int = p(30000, 10, 10**7)
     n_chains: int = p(64, 1, 10**5)
     test_fraction: float = p(0.2, 0.0, 1.0, lo_open=True, hi_open=True)
     seed: int = p(1001, 0, 2**32 - 1)
@@ -69,8 +70,8 @@ class IsingWideParams:
     beta_min: float = p(0.01, 0.0, 10.0, lo_open=True)
     beta_max: float = p(0.6, 0.0, 10.0, lo_open=True)
     n_betas: int = p(60, 2, 10**5)
-    n_samples: int = p(12000, 10, 10**7)
-    n_chains: int = p(16, 1, 10**5)
+    n_samples: int = p(50000, 10, 10**7)
+    n_chains: int = p(32, 1, 10**5)
     test_fraction: float = p(0.2, 0.0, 1.0, lo_open=True, hi_open=True)
     seed: int = p(1002, 0, 2**32 - 1)
 
@@ -83,8 +84,8 @@ class IsingEntropyParams:
     beta_min: float = p(0.025, 0.0, 10.0, lo_open=True)
     beta_max: float = p(0.5, 0.0, 10.0, lo_open=True)
     n_betas: int = p(20, 2, 10**4)
-    samples_per_beta: int = p(250, 1, 10**6)
-    n_chains: int = p(16, 1, 10**5)
+    samples_per_beta: int = p(1000, 1, 10**6)
+    n_chains: int = p(32, 1, 10**5)
     seed: int = p(1003, 0, 2**32 - 1)
 
 

@@ -13,6 +13,7 @@ from nnrg.physics.ising import (
     metropolis_sweeps,
     random_lattices,
 )
+from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits, unpack
 from nnrg.physics.rng import spawn_states
 from nnrg.physics.sampling import SamplerSettings, sample_ensemble
 from nnrg.physics.wolff import wolff_add_probability, wolff_flips
@@ -71,11 +72,23 @@ def test_wrong_acceptance_rule_breaks_detailed_balance():
     assert np.abs(flow - flow.T).max() > 1e-4
 
 
-def energy_histogram_pvalue(accept: np.ndarray, beta: float, n_chains: int = 4000) -> float:
+def run_kernel(kind: str, spins: np.ndarray, accept: np.ndarray, sweeps: int) -> np.ndarray:
+    """Advance ``spins`` with the scalar or the multispin kernel under acceptance ``accept``."""
+    if kind == "scalar":
+        metropolis_sweeps(spins, accept, sweeps,
+                          spawn_states(np.random.SeedSequence(7), len(spins)))
+        return spins
+    words = pack(spins)
+    multispin_sweeps(words, probability_digits(accept[3]), probability_digits(accept[4]), sweeps,
+                     spawn_states(np.random.SeedSequence(7), len(words)))
+    return unpack(words, len(spins))
+
+
+def energy_histogram_pvalue(accept: np.ndarray, beta: float, kind: str,
+                            n_chains: int = 4000) -> float:
     """Chi-square p-value of 4x4 energies after 60 sweeps from random starts vs enumeration."""
     rng = np.random.default_rng(5)
-    spins = random_lattices(n_chains, 4, rng)
-    metropolis_sweeps(spins, accept, 60, spawn_states(np.random.SeedSequence(7), n_chains))
+    spins = run_kernel(kind, random_lattices(n_chains, 4, rng), accept, 60)
     energies = lattice_energies(spins.reshape(n_chains, 16), 4)
     exact_e = lattice_energies(all_states(16), 4)
     levels = np.unique(exact_e)
@@ -85,12 +98,35 @@ def energy_histogram_pvalue(accept: np.ndarray, beta: float, n_chains: int = 400
     return chi_square_pvalue(observed, expected)[1]
 
 
-def test_4x4_energy_histogram_matches_enumeration():
-    assert energy_histogram_pvalue(metropolis_acceptance(0.35), 0.35) > 1e-4
+@pytest.mark.parametrize("kind", ["scalar", "multispin"])
+@pytest.mark.parametrize("beta", [0.35, 0.6])
+def test_4x4_energy_histogram_matches_enumeration(kind, beta):
+    assert energy_histogram_pvalue(metropolis_acceptance(beta), beta, kind) > 1e-4
 
 
-def test_4x4_energy_histogram_rejects_broken_acceptance():
-    assert energy_histogram_pvalue(metropolis_acceptance(0.6 * 0.35), 0.35) < 1e-6
+@pytest.mark.parametrize("kind", ["scalar", "multispin"])
+def test_4x4_energy_histogram_rejects_broken_acceptance(kind):
+    assert energy_histogram_pvalue(metropolis_acceptance(0.6 * 0.35), 0.35, kind) < 1e-6
+
+
+def test_pack_unpack_round_trip():
+    spins = random_lattices(130, 6, np.random.default_rng(0))
+    np.testing.assert_array_equal(unpack(pack(spins), 130), spins)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.0183156, 1.0])
+def test_probability_digits_reconstruct_p(p):
+    digits = probability_digits(p)
+    assert (digits * 0.5 ** np.arange(1, 54)).sum() == pytest.approx(min(p, 1 - 2**-53), abs=1e-15)
+
+
+def test_multispin_lanes_are_independent():
+    # 64 copies of one start: lanes must decorrelate (shared random bits would keep them equal)
+    spins = np.repeat(random_lattices(1, 8, np.random.default_rng(2)), 64, axis=0)
+    out = run_kernel("multispin", spins, metropolis_acceptance(0.3), 20)
+    m = out.reshape(64, -1).mean(axis=1)
+    assert len(np.unique(out.reshape(64, -1), axis=0)) == 64
+    assert m.std() > 0.05
 
 
 CASES = [(10, 0.3), (10, BETA_C), (10, 0.4352), (10, 0.6), (32, 0.3), (32, BETA_C),

@@ -45,6 +45,7 @@ def metropolis_sweeps(
     accepted = np.zeros(n_lat, dtype=np.int64)
     for b in prange(n_lat):
         s = spins[b]
+        rng = states[b:b + 1].copy()  # thread-local copy: no false sharing on ``states``
         n_acc = 0
         for _ in range(n_sweeps):
             for color in range(2):
@@ -56,10 +57,11 @@ def metropolis_sweeps(
                         jm = j - 1 if j > 0 else size - 1
                         k = s[i, j] * (s[ip, j] + s[im, j] + s[i, jp] + s[i, jm])
                         p = accept[(k + 4) >> 1]
-                        if p >= 1.0 or next_uniform(states, b) < p:
+                        if p >= 1.0 or next_uniform(rng, 0) < p:
                             s[i, j] = -s[i, j]
                             n_acc += 1
         accepted[b] = n_acc
+        states[b] = rng[0]
     return accepted
 
 

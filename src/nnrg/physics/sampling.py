@@ -1,7 +1,9 @@
 """Equilibrium ensembles of 2D Ising lattices: pilot tau_int, burn-in, thinning, global flips.
 
-One call samples one coupling beta with ``n_chains`` independent chains, each on its own random
-stream. Local checkerboard Metropolis is used except inside the Wolff window around beta_c,
+One call samples one coupling beta with ``n_chains`` independent chains. Random streams are
+spawned from the call's SeedSequence: one per chain for Wolff and scalar Metropolis, one per
+64-chain word for multispin Metropolis; either way results do not depend on the thread count.
+Local checkerboard Metropolis is used except inside the Wolff window around beta_c,
 where single-cluster updates decorrelate |m| far faster. The step unit is one sweep
 (Metropolis) or one cluster flip (Wolff); tau_int, burn-in and thinning are in that unit.
 """
@@ -24,6 +26,7 @@ from nnrg.physics.ising import (
     ordered_lattices,
     random_lattices,
 )
+from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits, unpack
 from nnrg.physics.rng import spawn_states
 from nnrg.physics.wolff import wolff_add_probability, wolff_flips
 
@@ -39,6 +42,54 @@ class SamplerSettings:
     min_burn_in: int = 20
     wolff_beta_min: float = 0.40
     wolff_beta_max: float = 0.50
+    local_update: str = "multispin"
+
+
+LOCAL_UPDATES = ("multispin", "scalar")
+
+
+class Chains:
+    """A batch of Markov chains at one beta, advanced by one update kind.
+
+    ``step(n)`` advances every chain n steps; ``spins()`` returns the current
+    ``(B, L, L) int8`` lattices. The multispin kind keeps the chains bit-packed (64 per word,
+    one random stream per word) and unpacks only to measure.
+    """
+
+    def __init__(self, spins: np.ndarray, beta: float, algorithm: str, local_update: str,
+                 seed: np.random.SeedSequence) -> None:
+        self.n = len(spins)
+        self.algorithm = algorithm
+        self.packed = algorithm == "metropolis" and local_update == "multispin"
+        if algorithm == "wolff":
+            self._spins = spins
+            self._states = spawn_states(seed, self.n)
+            self._p_add = wolff_add_probability(beta)
+        elif self.packed:
+            self._words = pack(spins)
+            self._states = spawn_states(seed, len(self._words))
+            accept = metropolis_acceptance(beta)
+            self._digits1 = probability_digits(accept[3])
+            self._digits0 = probability_digits(accept[4])
+        elif local_update == "scalar":
+            self._spins = spins
+            self._states = spawn_states(seed, self.n)
+            self._accept = metropolis_acceptance(beta)
+        else:
+            raise ValueError(f"local_update must be one of {LOCAL_UPDATES}, got {local_update!r}")
+
+    def step(self, n_steps: int) -> None:
+        """Advance all chains ``n_steps`` (sweeps or cluster flips)."""
+        if self.algorithm == "wolff":
+            wolff_flips(self._spins, self._p_add, n_steps, self._states)
+        elif self.packed:
+            multispin_sweeps(self._words, self._digits1, self._digits0, n_steps, self._states)
+        else:
+            metropolis_sweeps(self._spins, self._accept, n_steps, self._states)
+
+    def spins(self) -> np.ndarray:
+        """Current lattices, ``(B, L, L) int8`` (a copy for packed chains, else a view)."""
+        return unpack(self._words, self.n) if self.packed else self._spins
 
 
 @dataclass(frozen=True)
@@ -54,7 +105,7 @@ class EnsembleDiagnostics:
     thin: int
     n_chains: int
     samples_per_chain: int
-    mean_flipped_fraction: float
+    mean_flipped_fraction: float  # spins flipped per site and step during the pilot
     energy: Estimate
     specific_heat: Estimate
     abs_magnetisation: Estimate
@@ -71,14 +122,6 @@ class EnsembleDiagnostics:
 def choose_algorithm(beta: float, settings: SamplerSettings) -> str:
     """'wolff' inside the open window (wolff_beta_min, wolff_beta_max), else 'metropolis'."""
     return "wolff" if settings.wolff_beta_min < beta < settings.wolff_beta_max else "metropolis"
-
-
-def _stepper(algorithm: str, beta: float, states: np.ndarray):
-    if algorithm == "wolff":
-        p_add = wolff_add_probability(beta)
-        return lambda spins, n: wolff_flips(spins, p_add, n, states)
-    accept = metropolis_acceptance(beta)
-    return lambda spins, n: metropolis_sweeps(spins, accept, n, states)
 
 
 def _trivial_ensemble(size, beta, n_samples, rng) -> tuple[np.ndarray, EnsembleDiagnostics]:
@@ -119,13 +162,12 @@ def sample_ensemble(
         return _trivial_ensemble(size, beta, n_samples, rng)
     n_chains = min(n_chains, n_samples)
     per_chain = math.ceil(n_samples / n_chains)
-    states = spawn_states(chain_seed, n_chains)
     if beta > BETA_C:
-        spins = ordered_lattices(n_chains, size, rng)
+        start = ordered_lattices(n_chains, size, rng)
     else:
-        spins = random_lattices(n_chains, size, rng)
+        start = random_lattices(n_chains, size, rng)
     algorithm = choose_algorithm(beta, settings)
-    step = _stepper(algorithm, beta, states)
+    chains = Chains(start, beta, algorithm, settings.local_update, chain_seed)
 
     trace: list[np.ndarray] = []
     flipped = 0
@@ -133,8 +175,11 @@ def sample_ensemble(
     target = settings.pilot_steps
     while True:
         while pilot < target:
-            flipped += int(step(spins, 1).sum())
-            trace.append(np.abs(magnetisation_per_spin(spins)))
+            before = chains.spins().copy()
+            chains.step(1)
+            now = chains.spins()
+            flipped += int(np.count_nonzero(before != now))
+            trace.append(np.abs(magnetisation_per_spin(now)))
             pilot += 1
         series = np.array(trace[pilot // 2 :]).T
         tau = integrated_time(series)
@@ -145,17 +190,14 @@ def sample_ensemble(
 
     burn_in = max(math.ceil(settings.burn_in_tau * tau), settings.min_burn_in)
     if burn_in > pilot:
-        flipped += int(step(spins, burn_in - pilot).sum())
+        chains.step(burn_in - pilot)
     thin = max(1, math.ceil(settings.thin_tau * tau))
     out = np.empty((per_chain, n_chains, size, size), dtype=np.int8)
-    steps_after = 0
     for k in range(per_chain):
-        flipped += int(step(spins, thin).sum())
-        steps_after += thin
-        out[k] = spins
-    total_steps = max(pilot, burn_in) + steps_after
+        chains.step(thin)
+        out[k] = chains.spins()
     n_sites = size * size
-    flip_fraction = flipped / (total_steps * n_chains * n_sites)
+    flip_fraction = flipped / (pilot * n_chains * n_sites)
 
     energies = energy_per_spin(out.reshape(-1, size, size)).reshape(per_chain, n_chains)
     mags = np.abs(magnetisation_per_spin(out.reshape(-1, size, size))).reshape(per_chain, n_chains)

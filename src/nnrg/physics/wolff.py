@@ -31,9 +31,10 @@ def wolff_flips(spins: np.ndarray, p_add: float, n_flips: int, states: np.ndarra
     for b in prange(n_lat):
         s = spins[b]
         stack = np.empty(n_sites, dtype=np.int64)
+        rng = states[b:b + 1].copy()  # thread-local copy: no false sharing on ``states``
         total = 0
         for _ in range(n_flips):
-            seed = next_below(states, b, n_sites)
+            seed = next_below(rng, 0, n_sites)
             i0 = seed // size
             j0 = seed - i0 * size
             s0 = s[i0, j0]
@@ -46,19 +47,24 @@ def wolff_flips(spins: np.ndarray, p_add: float, n_flips: int, states: np.ndarra
                 site = stack[top]
                 i = site // size
                 j = site - i * size
+                up = i - 1 if i > 0 else size - 1
+                down = i + 1 if i + 1 < size else 0
+                left = j - 1 if j > 0 else size - 1
+                right = j + 1 if j + 1 < size else 0
                 for d in range(4):
                     if d == 0:
-                        ni, nj = (i + 1) % size, j
+                        ni, nj = down, j
                     elif d == 1:
-                        ni, nj = (i - 1 + size) % size, j
+                        ni, nj = up, j
                     elif d == 2:
-                        ni, nj = i, (j + 1) % size
+                        ni, nj = i, right
                     else:
-                        ni, nj = i, (j - 1 + size) % size
-                    if s[ni, nj] == s0 and next_uniform(states, b) < p_add:
+                        ni, nj = i, left
+                    if s[ni, nj] == s0 and next_uniform(rng, 0) < p_add:
                         s[ni, nj] = -s0
                         stack[top] = ni * size + nj
                         top += 1
                         total += 1
         flipped[b] = total
+        states[b] = rng[0]
     return flipped
