@@ -16,7 +16,14 @@ from pathlib import Path
 
 from nnrg import gate
 from nnrg.params import PROFILES, Params, ParamsError, deep_merge, from_dict, to_dict
-from nnrg.stages.io import dump_yaml, load_params, load_yaml, repo_root, write_text
+from nnrg.stages.io import (
+    dump_yaml,
+    load_metrics_dir,
+    load_params,
+    load_yaml,
+    repo_root,
+    write_text,
+)
 from nnrg.tracking import TrackingUnavailable
 
 STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
@@ -52,20 +59,14 @@ def _metrics_at_rev(root: Path, rev: str, stages: list[str]) -> dict:
     return out
 
 
-def _metrics_in_dir(directory: Path) -> dict:
-    from nnrg.stages.report import load_metrics_dir
-
-    return load_metrics_dir(directory)
-
-
 def check_metrics(root: Path, against: str | None, baseline_dir: Path | None,
                   metrics_dir: Path | None, policy_path: Path | None) -> int:
     """Run the gate; print the table; return 1 on a regression or a missing metric."""
     policy = load_yaml(policy_path or root / POLICY)["gated"]
-    current = _metrics_in_dir(metrics_dir or root / "reports/metrics")
+    current = load_metrics_dir(metrics_dir or root / "reports/metrics")
     stages = sorted({entry["metric"].split(":")[0] for entry in policy})
     if baseline_dir is not None:
-        baseline = _metrics_in_dir(baseline_dir)
+        baseline = load_metrics_dir(baseline_dir)
     else:
         baseline = _metrics_at_rev(root, against or "HEAD", stages)
     rows = gate.check(policy, current, baseline)

@@ -110,6 +110,12 @@ def read_json(path: Path) -> Any:
         return json.load(fh)
 
 
+def load_metrics_dir(directory: Path, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``{stage: metrics}`` from every ``<stage>.json`` in ``directory``, minus ``exclude``."""
+    return {p.stem: read_json(p) for p in sorted(Path(directory).glob("*.json"))
+            if p.stem not in exclude}
+
+
 def write_npz(path: Path, **arrays: np.ndarray) -> Path:
     """Atomically write a compressed ``.npz`` whose bytes depend only on the arrays.
 

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 
 from nnrg.claims import STATUSES, evaluate, render_markdown
-from nnrg.metrics import MetricTree
 from nnrg.stages.base import Stage
-from nnrg.stages.io import load_yaml, read_json, write_json, write_text
+from nnrg.stages.io import load_metrics_dir, load_yaml, write_json, write_text
 
 SELF = "claims"
-
-
-def load_metrics_dir(directory: Path) -> dict[str, MetricTree]:
-    """``{stage: metrics}`` from every ``<stage>.json`` in ``directory`` except claims.json."""
-    return {p.stem: read_json(p) for p in sorted(Path(directory).glob("*.json"))
-            if p.stem not in {SELF, "report"}}
 
 
 def main() -> None:
     stage = Stage("report")
     registry = load_yaml(stage.path(stage.section.claims_file)) or {}
-    metrics = load_metrics_dir(stage.path("reports/metrics"))
+    # the report's own outputs (claims.json, report.json) are not evidence for the claims
+    metrics = load_metrics_dir(stage.path("reports/metrics"), exclude=(SELF, "report"))
     verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
     table = write_text(stage.path("reports/claims.md"), render_markdown(verdicts))
     stage.add_artifact(table, "claims")
