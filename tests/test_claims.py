@@ -59,3 +59,10 @@ def test_committed_registry_is_well_formed(repo_root):
     for c in claims:
         assert c["test"]["kind"] in TESTS, c["id"]
         assert c["metric"].split(":")[0] in STAGES, c["id"]
+
+
+def test_unresolved_measurement_is_not_reproduced_with_its_reason():
+    c = claim({"kind": "within", "tolerance": 1},
+              resolution={"metric": "s:c", "at_least": 3, "why": "too noisy"})
+    v = evaluate(c, METRICS)
+    assert v.status == "not reproduced" and v.why == "too noisy"

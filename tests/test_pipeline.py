@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -84,10 +85,15 @@ def test_gate_fails_on_a_deliberately_worsened_run(tiny_pipeline, tmp_path, caps
     data = (worse / "dynamics.json").read_text()
     doctored = yaml.safe_load(data)
     doctored["oscillator"]["max_energy_drift"] = 1e-3
-    import json
 
     (worse / "dynamics.json").write_text(json.dumps(doctored))
     code = check_metrics(ROOT, None, BASELINES, worse, None)
     out = capsys.readouterr().out
     assert code == 1
     assert "regressed" in out and "FAILED" in out
+
+
+def test_tiny_m4_matches_exact_one_over_n_at_n100(tiny_pipeline):
+    metrics = json.loads((tiny_pipeline / "reports/metrics/nnqft_width.json").read_text())
+    m4 = metrics["per_width"]["N100"]["m4"]
+    assert abs(m4["mean"] - m4["exact"]) < 3 * m4["error"]

@@ -3,7 +3,9 @@
 A claim (``reports/claims.yaml``) names a metric reference, an optional error reference, and a
 test. Status: ``reproduced`` (the test passes), ``not reproduced`` (it fails), ``disputed``
 (it fails but the claim's ``dispute`` test passes: the number has another explanation), or
-``pending`` (a metric is missing: the stage that measures it has not run).
+``pending`` (a metric is missing: the stage that measures it has not run). A claim with a
+``resolution`` entry whose count metric falls short (say, no point resolved from noise) is
+``not reproduced`` with that entry's ``why``: the sample could not resolve the claimed value.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
     error = lookup(metrics, claim.get("error"))
     base = {"id": claim["id"], "paper": claim["paper"], "statement": claim["statement"],
             "paper_value": claim.get("paper_value"), "value": value, "error": error}
+    resolution = claim.get("resolution")
+    if resolution is not None:
+        count = lookup(metrics, resolution["metric"])
+        if count is not None and count < float(resolution.get("at_least", 1)):
+            return Verdict(**base, status="not reproduced", why=resolution["why"])
     if value is None:
         return Verdict(**base, status="pending", why=f"no measurement yet ({claim['metric']})")
     err = error if error is not None else float("nan")

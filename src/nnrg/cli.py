@@ -27,7 +27,7 @@ from nnrg.stages.io import (
 from nnrg.tracking import TrackingUnavailable
 
 STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
-          "dynamics", "report")
+          "dynamics", "nnqft_width", "nnqft_sigma", "report")
 POLICY = "reports/metrics_policy.yaml"
 
 

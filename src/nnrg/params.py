@@ -134,6 +134,36 @@ class DynamicsParams:
     )
 
 
+NNQFT_POINTS = [-0.01, -0.006, -0.002, 0.002, 0.006, 0.01]
+
+
+@dataclass(frozen=True)
+class NnqftWidthParams:
+    """Study 004: Green functions vs width N at fixed sb, sW (paper: 20 bags x 30,000 nets)."""
+
+    points: list = p(NNQFT_POINTS)
+    s_b: float = p(1.0, 0.0, 10.0)
+    s_w: float = p(1.0, 0.0, 100.0, lo_open=True)
+    widths: list = p([2, 3, 4, 5, 10, 20, 50, 100, 500, 1000])
+    n_bags: int = p(20, 2, 10**4)
+    n_nets: int = p(30000, 10, 10**8)
+    n_seeds: int = p(1, 1, 100)
+    seed: int = p(4001, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class NnqftSigmaParams:
+    """Study 004: couplings u4, u6 vs sW at a few widths (paper: sb = 0, 30 bags x 30,000)."""
+
+    points: list = p(NNQFT_POINTS)
+    s_w_values: list = p([1.0 + 0.5 * k for k in range(19)] + [20.0])
+    s_b_values: list = p([0.0, 1.0])
+    widths: list = p([10])
+    n_bags: int = p(20, 2, 10**4)
+    n_nets: int = p(20000, 10, 10**8)
+    seed: int = p(4002, 0, 2**32 - 1)
+
+
 @dataclass(frozen=True)
 class ReportParams:
     """Claims registry evaluation."""
@@ -153,6 +183,8 @@ class Params:
     ising_temperatures: IsingTemperaturesParams = field(default_factory=IsingTemperaturesParams)
     ising_chain: IsingChainParams = field(default_factory=IsingChainParams)
     dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    nnqft_width: NnqftWidthParams = field(default_factory=NnqftWidthParams)
+    nnqft_sigma: NnqftSigmaParams = field(default_factory=NnqftSigmaParams)
     report: ReportParams = field(default_factory=ReportParams)
 
 
@@ -233,6 +265,19 @@ def validate(params: Params) -> Params:
             raise ParamsError(f"{name}.beta_min must be < {name}.beta_max")
     if params.ising_critical.L % 4:
         raise ParamsError("ising_critical.L must be divisible by 4 (two decimation steps)")
+    for name in ("nnqft_width", "nnqft_sigma"):
+        if len(getattr(params, name).points) != 6:
+            raise ParamsError(f"{name}.points must list 6 points (the paper's point set)")
+    w = params.nnqft_width
+    if any(n < 1 or n != int(n) for n in w.widths) or len(w.widths) < 2:
+        raise ParamsError("nnqft_width.widths must be >= 2 positive integers")
+    sg = params.nnqft_sigma
+    if any(n < 1 or n != int(n) for n in sg.widths):
+        raise ParamsError("nnqft_sigma.widths must be positive integers")
+    if any(v <= 0 for v in sg.s_w_values) or len(sg.s_w_values) < 2:
+        raise ParamsError("nnqft_sigma.s_w_values must be >= 2 values > 0")
+    if any(v < 0 for v in sg.s_b_values):
+        raise ParamsError("nnqft_sigma.s_b_values must be >= 0")
     for name, dim in (("oscillator", 2), ("henon_heiles", 4)):
         z0 = getattr(params.dynamics, name).z0
         if len(z0) != dim:

@@ -1,1 +1,1 @@
-"""nnrg.models package."""
+"""Models: network ensembles and torch modules."""

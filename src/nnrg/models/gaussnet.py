@@ -1,0 +1,114 @@
+"""The Gauss-net ensemble of study 004: one hidden layer, d_in = d_out = 1, width N.
+
+    f(x) = sum_i W1_i g(W0_i x + b0_i) + b1,  g(z) = exp(z) / sqrt(exp(2 (sb^2 + sW^2 x^2)))
+    W0 ~ N(0, sW^2), W1 ~ N(0, sW^2 / N), b0, b1 ~ N(0, sb^2)
+
+so that E[f(x) f(y)] = K(x, y) = sb^2 + sW^2 exp(-sW^2 (x - y)^2 / 2) for every N.
+The activation is evaluated as one exponent, exp(W0 x + b0 - sb^2 - sW^2 x^2), so it cannot
+overflow where the normalisation would. Nets are drawn and evaluated inside one numba kernel:
+each net has its own SplitMix64 stream (normals by Marsaglia's polar method), so no parameter
+arrays are stored, memory is O(nets x points), and results do not depend on the thread count.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from nnrg.analysis.wick import point_combinations
+from nnrg.physics.rng import next_uniform
+
+
+@njit(inline="always", cache=True)
+def _normal_pair(rng: np.ndarray) -> tuple[float, float]:
+    """Two independent standard normals (Marsaglia polar method) from stream ``rng[0]``."""
+    while True:
+        u = 2.0 * next_uniform(rng, 0) - 1.0
+        v = 2.0 * next_uniform(rng, 0) - 1.0
+        s = u * u + v * v
+        if 0.0 < s < 1.0:
+            break
+    factor = math.sqrt(-2.0 * math.log(s) / s)
+    return u * factor, v * factor
+
+
+@njit(parallel=True, cache=True)
+def ensemble_outputs(points: np.ndarray, width: int, s_b: float, s_w: float,
+                     states: np.ndarray) -> np.ndarray:
+    """Outputs ``(n_nets, P)`` of ``len(states)`` independent nets at the ``P`` points."""
+    n_nets = states.shape[0]
+    n_pts = points.shape[0]
+    out = np.zeros((n_nets, n_pts))
+    shift = np.empty(n_pts)
+    for k in range(n_pts):
+        shift[k] = -s_b * s_b - s_w * s_w * points[k] * points[k]
+    w1_scale = s_w / math.sqrt(width)
+    for a in prange(n_nets):
+        rng = states[a:a + 1].copy()
+        acc = np.zeros(n_pts)
+        for i in range(0, width, 2):
+            w0a, b0a = _normal_pair(rng)
+            w0b, b0b = _normal_pair(rng)
+            w1a, w1b = _normal_pair(rng)
+            w0a *= s_w
+            w0b *= s_w
+            b0a *= s_b
+            b0b *= s_b
+            w1a *= w1_scale
+            w1b *= w1_scale
+            second = i + 1 < width
+            for k in range(n_pts):
+                acc[k] += w1a * math.exp(w0a * points[k] + b0a + shift[k])
+                if second:
+                    acc[k] += w1b * math.exp(w0b * points[k] + b0b + shift[k])
+        b1, _ = _normal_pair(rng)
+        for k in range(n_pts):
+            out[a, k] = acc[k] + s_b * b1
+    return out
+
+
+def moment_sums(outputs: np.ndarray, combos: np.ndarray) -> np.ndarray:
+    """sum over nets of prod_j f(x_{combo_j}) for every sorted multiset row of ``combos``.
+
+    An even-order moment is an entry of the Gram matrix of half-order monomials: with
+    D[a, h] = prod_{j in h} f_a(x_j) over all half-order multisets h, the sum over nets of a
+    combination (l, r) split into sorted halves is (D^T D)[l, r], one BLAS product per chunk.
+    """
+    order = combos.shape[1]
+    if order % 2:
+        raise ValueError(f"moment_sums needs even orders, got {order}")
+    half = order // 2
+    halves = point_combinations(outputs.shape[1], half)
+    index = {tuple(h): k for k, h in enumerate(halves.tolist())}
+    monomials = np.prod(outputs[:, halves], axis=2)
+    gram = monomials.T @ monomials
+    left = np.array([index[tuple(c[:half])] for c in combos.tolist()])
+    right = np.array([index[tuple(c[half:])] for c in combos.tolist()])
+    return gram[left, right]
+
+
+def bag_green_functions(points: np.ndarray, width: int, s_b: float, s_w: float, n_nets: int,
+                        combos: dict[int, np.ndarray], seed: np.random.SeedSequence,
+                        chunk: int = 20000) -> dict[int, np.ndarray]:
+    """Empirical G^(n) (eq. 5) of one bag of ``n_nets`` nets for each order n in ``combos``."""
+    sums = {n: np.zeros(len(c)) for n, c in combos.items()}
+    states = seed.generate_state(n_nets, np.uint64)
+    for start in range(0, n_nets, chunk):
+        out = ensemble_outputs(points, width, s_b, s_w, states[start:start + chunk].copy())
+        for n, c in combos.items():
+            sums[n] += moment_sums(out, c)
+    return {n: s / n_nets for n, s in sums.items()}
+
+
+def kernel(points: np.ndarray, s_b: float, s_w: float) -> np.ndarray:
+    """The exact two-point function K(x, y) = sb^2 + sW^2 exp(-sW^2 (x - y)^2 / 2), ``(P, P)``."""
+    x = np.asarray(points, dtype=np.float64)
+    return s_b**2 + kernel_w(x, s_w)
+
+
+def kernel_w(points: np.ndarray, s_w: float) -> np.ndarray:
+    """K_W(x, y) = sW^2 exp(-sW^2 (x - y)^2 / 2), the weight part of the kernel, ``(P, P)``."""
+    x = np.asarray(points, dtype=np.float64)
+    return s_w**2 * np.exp(-(s_w**2) * (x[:, None] - x[None, :]) ** 2 / 2.0)
