@@ -147,7 +147,7 @@ class NnqftWidthParams:
     widths: list = p([2, 3, 4, 5, 10, 20, 50, 100, 500, 1000])
     n_bags: int = p(20, 2, 10**4)
     n_nets: int = p(30000, 10, 10**8)
-    n_seeds: int = p(1, 1, 100)
+    n_seeds: int = p(2, 1, 100)
     seed: int = p(4001, 0, 2**32 - 1)
 
 

@@ -16,7 +16,12 @@ from itertools import combinations
 import numpy as np
 
 from nnrg.analysis.gaussian_integrals import vertex_integral
-from nnrg.analysis.gaussnet_exact import connected_four, connected_six, exchange_sum
+from nnrg.analysis.gaussnet_exact import (
+    connected_four,
+    connected_six,
+    delta_g6,
+    exchange_sum,
+)
 from nnrg.analysis.wick import wick_sum
 from nnrg.models.gaussnet import kernel
 
@@ -107,6 +112,8 @@ def analyse(green: dict[int, np.ndarray], points: np.ndarray, combos: dict[int, 
                 "measured": float(np.median(np.std(u4, axis=1) / np.abs(np.median(u4, axis=1)))),
                 "exact": float(np.abs(np.std(u4_exact) / np.median(u4_exact)))}
     if 6 in green and 4 in green:
+        d6_exact = np.array([delta_g6(points[c], s_b, s_w, width) for c in combos[6]])
+        summary["m6"] = summarise(m[6], d6_exact / g0[6])
         gc6 = connected_six_measured(green[4] - g0[4], green[6] - g0[6], k, combos[4],
                                      combos[6])
         gc6_exact = np.array([connected_six(points[c], s_b, s_w, width) for c in combos[6]])

@@ -42,13 +42,14 @@ def main() -> None:
     write_npz(stage.path("data/nnqft_width/green.npz"), **arrays)
 
     rows = ["N,m2_mean,m2_error,m4_mean,m4_error,m4_median,m4_exact,m4_resolved,"
-            "u4_mean,u4_error,u4_exact"]
+            "m6_mean,m6_error,m6_exact,u4_mean,u4_error,u4_exact"]
     metrics: dict = {"per_width": {}}
     for width, r in results.items():
         s = r["summary"]
         rows.append(f"{width},{s['m2'].mean:.6g},{s['m2'].error:.3g},{s['m4'].mean:.6g},"
                     f"{s['m4'].error:.3g},{s['m4'].median:.6g},{s['m4'].exact:.6g},"
-                    f"{s['m4'].resolved},{s['u4'].mean:.6g},{s['u4'].error:.3g},"
+                    f"{s['m4'].resolved},{s['m6'].mean:.6g},{s['m6'].error:.3g},"
+                    f"{s['m6'].exact:.6g},{s['u4'].mean:.6g},{s['u4'].error:.3g},"
                     f"{s['u4'].exact:.6g}")
         metrics["per_width"][f"N{width}"] = {k: v.as_dict() for k, v in s.items()}
     stage.add_artifact(write_text(stage.path("reports/tables/nnqft_width.csv"),
