@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 
+import pytest
 import yaml
 
 from nnrg.cli import STAGES, check_metrics
@@ -43,10 +44,11 @@ def test_second_repro_is_a_noop(tiny_pipeline):
     assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
 
 
-def test_forced_rerun_gives_identical_bytes(tiny_pipeline):
+@pytest.mark.parametrize("stage", ["ising_wide", "ae_wide", "nnqft_width"])
+def test_forced_rerun_gives_identical_bytes(tiny_pipeline, stage):
     env = pipeline_env(tiny_pipeline)
     lock = (tiny_pipeline / "dvc.lock").read_bytes()
-    run([sys.executable, "-m", "dvc", "repro", "--force", "--single-item", "ising_wide"],
+    run([sys.executable, "-m", "dvc", "repro", "--force", "--single-item", stage],
         tiny_pipeline, env)
     assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
 

@@ -27,7 +27,8 @@ from nnrg.stages.io import (
 from nnrg.tracking import TrackingUnavailable
 
 STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
-          "dynamics", "nnqft_width", "nnqft_sigma", "report")
+          "dynamics", "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide",
+          "ae_entropy", "beta_flow", "report")
 POLICY = "reports/metrics_policy.yaml"
 
 

@@ -165,6 +165,65 @@ class NnqftSigmaParams:
 
 
 @dataclass(frozen=True)
+class TrainingParams:
+    """Adam mini-batch training (study 001 paper: 4000 epochs, batch 10, 20% validation)."""
+
+    epochs: int = p(20, 1, 10**5)
+    batch_size: int = p(64, 1, 10**6)
+    lr: float = p(1e-3, 0.0, 1.0, lo_open=True)
+    l1: float = p(1e-6, 0.0, 1.0)
+    validation_fraction: float = p(0.2, 0.0, 0.9)
+    seed: int = p(0, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class BetaRegressorParams:
+    """Study 001 beta regressor 1024 -> hidden (tanh) -> 1 (ReLU), MSE, on the wide-beta set."""
+
+    hidden: int = p(512, 1, 10**5)
+    n_train: int = p(40000, 10, 10**7)
+    training: TrainingParams = field(default_factory=lambda: TrainingParams(
+        epochs=12, batch_size=64, lr=2e-4, l1=0.0, seed=11))
+
+
+@dataclass(frozen=True)
+class AeModelsParams:
+    """Study 001 Table I: shallow CG/UP nets, Models 1-3 (linear, bias-free, hinge loss, L1)."""
+
+    n_train: int = p(6000, 10, 10**7)
+    training: TrainingParams = field(default_factory=lambda: TrainingParams(
+        epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=12))
+
+
+@dataclass(frozen=True)
+class AeWideParams:
+    """Study 001 AE-WR: Model-1's architecture retrained on the wide-beta set."""
+
+    n_train: int = p(8000, 10, 10**7)
+    training: TrainingParams = field(default_factory=lambda: TrainingParams(
+        epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=13))
+
+
+@dataclass(frozen=True)
+class AeEntropyParams:
+    """Study 001 entropy comparison: lattices per beta taken from the ising_entropy set."""
+
+    n_per_beta: int = p(1000, 1, 10**6)
+
+
+@dataclass(frozen=True)
+class BetaFlowParams:
+    """Study 001 beta-flow read-out: fit degree, crossing window, iterations of sign(AE(x))."""
+
+    fit_degree: int = p(1, 1, 9)
+    degrees: list = p([1, 2, 3, 4, 5])
+    fit_range: list = p([0.1, 0.6])
+    window: list = p([0.3, 0.7])
+    iterations: int = p(10, 1, 1000)
+    n_per_beta: int = p(200, 1, 10**6)
+
+
+@dataclass(frozen=True)
 class ReportParams:
     """Claims registry evaluation."""
 
@@ -185,6 +244,11 @@ class Params:
     dynamics: DynamicsParams = field(default_factory=DynamicsParams)
     nnqft_width: NnqftWidthParams = field(default_factory=NnqftWidthParams)
     nnqft_sigma: NnqftSigmaParams = field(default_factory=NnqftSigmaParams)
+    beta_regressor: BetaRegressorParams = field(default_factory=BetaRegressorParams)
+    ae_models: AeModelsParams = field(default_factory=AeModelsParams)
+    ae_wide: AeWideParams = field(default_factory=AeWideParams)
+    ae_entropy: AeEntropyParams = field(default_factory=AeEntropyParams)
+    beta_flow: BetaFlowParams = field(default_factory=BetaFlowParams)
     report: ReportParams = field(default_factory=ReportParams)
 
 
@@ -278,6 +342,14 @@ def validate(params: Params) -> Params:
         raise ParamsError("nnqft_sigma.s_w_values must be >= 2 values > 0")
     if any(v < 0 for v in sg.s_b_values):
         raise ParamsError("nnqft_sigma.s_b_values must be >= 0")
+    window = params.beta_flow.window
+    if len(window) != 2 or not 0 < window[0] < window[1]:
+        raise ParamsError("beta_flow.window must be [low, high] with 0 < low < high")
+    fit_range = params.beta_flow.fit_range
+    if len(fit_range) != 2 or not 0 <= fit_range[0] < fit_range[1]:
+        raise ParamsError("beta_flow.fit_range must be [low, high] with 0 <= low < high")
+    if any(d < 1 or d != int(d) for d in params.beta_flow.degrees):
+        raise ParamsError("beta_flow.degrees must be positive integers")
     for name, dim in (("oscillator", 2), ("henon_heiles", 4)):
         z0 = getattr(params.dynamics, name).z0
         if len(z0) != dim:

@@ -131,3 +131,15 @@ def specific_heat_peak(size: int, bracket: tuple[float, float] = (0.3, 0.6)) -> 
     res = minimize_scalar(lambda b: -kaufman_energy_and_heat(size, b)[1], bounds=bracket,
                           method="bounded", options={"xatol": 1e-7})
     return float(res.x)
+
+
+def decimation_fixed_point(bracket: tuple[float, float] = (0.3, 1.0)) -> float:
+    """Non-trivial fixed point of beta' = (3/8) ln cosh(4 beta), solved to machine precision."""
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda b: decimation_recursion(b) - b, *bracket, xtol=1e-15))
+
+
+def decimation_slope(beta: float) -> float:
+    """d beta' / d beta = (3/2) tanh(4 beta): > 1 at the fixed point means the flow repels."""
+    return 1.5 * float(np.tanh(4.0 * beta))

@@ -37,3 +37,21 @@ def majority_block(spins: np.ndarray, block: int = 2) -> np.ndarray:
     total = tiles.sum(axis=(2, 4))
     tie = tiles[:, :, 0, :, 0]
     return np.where(total != 0, np.sign(total), tie).astype(spins.dtype)
+
+
+def decimation_matrices(size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """The hard-coded decimation weights of study 001 (eqs. 7-8) for row-major linearisation.
+
+    W1 ``(L^2, L^2/2)``: column j copies the j-th kept site (row + col even) of the L x L lattice;
+    W2 ``(L^2/2, L^2/4)``: column j copies the j-th site of an even row of the L x L/2 lattice.
+    ``x @ W1`` equals ``decimate_checkerboard(x.reshape(L, L)).ravel()``.
+    """
+    idx = np.arange(size * size).reshape(1, size, size)
+    kept1 = decimate_checkerboard(idx).ravel()
+    w1 = np.zeros((size * size, len(kept1)))
+    w1[kept1, np.arange(len(kept1))] = 1.0
+    half = np.arange(size * size // 2).reshape(1, size, size // 2)
+    kept2 = decimate_rows(half).ravel()
+    w2 = np.zeros((size * size // 2, len(kept2)))
+    w2[kept2, np.arange(len(kept2))] = 1.0
+    return w1, w2

@@ -1,0 +1,73 @@
+"""Shared by the training stages: tensors from lattices, fitting with progress, loss curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from nnrg import plots
+from nnrg.models.training import History, state_arrays, train, validation_split
+from nnrg.params import TrainingParams
+from nnrg.stages.base import Stage
+from nnrg.stages.io import write_figure, write_npz, write_text
+
+
+def as_tensor(lattices: np.ndarray) -> torch.Tensor:
+    """Lattices ``(n, ...)`` flattened to ``(n, d) float32`` (the paper's linearisation)."""
+    return torch.as_tensor(lattices.reshape(len(lattices), -1), dtype=torch.float32)
+
+
+def subset(n_total: int, n_keep: int, seed: int) -> np.ndarray:
+    """A seeded subset of ``min(n_keep, n_total)`` indices, sorted."""
+    keep = min(n_keep, n_total)
+    return np.sort(np.random.default_rng(seed).permutation(n_total)[:keep])
+
+
+def fit(stage: Stage, name: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
+        tp: TrainingParams, loss: str) -> History:
+    """Train ``model`` on (x, y) with ``tp`` and a seeded validation split, with a progress bar."""
+    torch.manual_seed(tp.seed)
+    tr, va = validation_split(len(x), tp.validation_fraction, tp.seed)
+    bar = stage.progress(total=tp.epochs, desc=name)
+
+    def report(epoch: int, train_loss: float, val_loss: float) -> None:
+        bar.update(1)
+        bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+
+    history = train(model, x[tr], y[tr], x[va], y[va], loss=loss, epochs=tp.epochs,
+                    batch_size=tp.batch_size, lr=tp.lr, l1=tp.l1, seed=tp.seed,
+                    progress=report)
+    bar.close()
+    return history
+
+
+def save_model(stage: Stage, path: str, model: torch.nn.Module) -> None:
+    """Write the state dict as a deterministic npz and register it as an MLflow artifact."""
+    stage.add_artifact(write_npz(stage.path(path), **state_arrays(model)), "models")
+
+
+def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
+    """Loss curves: ``reports/plots/<name>_loss.csv`` for dvc plots and a PNG figure."""
+    lines = ["model,epoch,train,validation"]
+    for model, h in histories.items():
+        for epoch, (a, b) in enumerate(zip(h.train, h.validation, strict=True)):
+            lines.append(f"{model},{epoch + 1},{a:.6g},{b:.6g}")
+    stage.add_artifact(write_text(stage.path(f"reports/plots/{name}_loss.csv"),
+                                  "\n".join(lines) + "\n"), "plots")
+    fig = plots.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
+    stage.add_artifact(write_figure(stage.path(f"reports/figures/{name}_training.png"), fig),
+                       "figures")
+
+
+def load_model(stage: Stage, path: str, model: torch.nn.Module) -> torch.nn.Module:
+    """Load a state dict saved by ``save_model`` into ``model`` (evaluation mode)."""
+    from nnrg.models.training import load_state_arrays
+    from nnrg.stages.io import read_npz
+
+    return load_state_arrays(model, read_npz(stage.path(path))).eval()
+
+
+def predict(model: torch.nn.Module, x: np.ndarray) -> np.ndarray:
+    """Model outputs for lattices ``x`` (flattened), as numpy, without gradients."""
+    with torch.no_grad():
+        return model(as_tensor(x)).numpy()

@@ -1,0 +1,43 @@
+"""Flow read-outs: crossings of fitted curves and the energy thermometer."""
+
+import numpy as np
+import pytest
+
+from nnrg.analysis.flow import EnergyThermometer, data_crossings, fit_crossing
+from nnrg.physics.exact import (
+    decimation_fixed_point,
+    decimation_recursion,
+    decimation_slope,
+    kaufman_energy_and_heat,
+)
+
+
+def test_linear_flow_crossing_and_attractiveness():
+    beta = np.linspace(0.1, 0.6, 20)
+    c = fit_crossing(beta, 0.2 + 0.5 * beta, 1, (0.3, 0.7))
+    assert c.beta == pytest.approx(0.4) and c.attractive
+
+
+def test_no_crossing_gives_none():
+    beta = np.linspace(0.1, 0.6, 20)
+    assert fit_crossing(beta, beta + 0.1, 1, (0.3, 0.7)) is None
+    assert data_crossings(beta, beta + 0.1) == []
+
+
+def test_data_crossing_interpolates():
+    beta = np.array([0.3, 0.4, 0.5])
+    (c,) = data_crossings(beta, np.array([0.35, 0.4 + 1e-9, 0.45]))
+    assert 0.39 < c.beta < 0.41
+
+
+def test_recursion_fixed_point_solves_its_equation():
+    b = decimation_fixed_point()
+    assert abs(decimation_recursion(b) - b) < 1e-10
+    assert decimation_slope(b) > 1
+
+
+def test_thermometer_inverts_exact_energy():
+    thermo = EnergyThermometer(32)
+    for beta in (0.1, 0.35, 0.4407, 0.55):
+        assert thermo(np.array([kaufman_energy_and_heat(32, beta)[0]]))[0] == pytest.approx(
+            beta, abs=2e-3)
