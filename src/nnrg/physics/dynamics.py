@@ -14,10 +14,27 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 
+def _stack(parts: list, like):
+    """Stack components on the last axis with numpy or torch, whichever ``like`` is."""
+    if isinstance(like, np.ndarray):
+        return np.stack(parts, axis=-1)
+    import torch
+
+    return torch.stack(parts, dim=-1)
+
+
+def oscillator_field(z):
+    """Hamilton's vector field of the nonlinear oscillator for ``(..., 2)`` states (x, p).
+
+    Works on numpy arrays and torch tensors alike (the HNN loss uses the same equations).
+    """
+    x, p = z[..., 0], z[..., 1]
+    return _stack([p, -(x + x**3)], z)
+
+
 def oscillator_rhs(t: float, z: np.ndarray) -> np.ndarray:
-    """Hamilton's equations of the nonlinear oscillator, z = (x, p)."""
-    x, p = z
-    return np.array([p, -(x + x**3)])
+    """Hamilton's equations of the nonlinear oscillator, z = (x, p) (solve_ivp signature)."""
+    return oscillator_field(np.asarray(z))
 
 
 def oscillator_energy(z: np.ndarray) -> np.ndarray:
@@ -26,10 +43,15 @@ def oscillator_energy(z: np.ndarray) -> np.ndarray:
     return 0.5 * p**2 + 0.5 * x**2 + 0.25 * x**4
 
 
+def henon_heiles_field(z):
+    """Hamilton's vector field of Henon-Heiles for ``(..., 4)`` states (x, y, px, py)."""
+    x, y, px, py = (z[..., k] for k in range(4))
+    return _stack([px, py, -x - 2.0 * x * y, -y - x**2 + y**2], z)
+
+
 def henon_heiles_rhs(t: float, z: np.ndarray) -> np.ndarray:
-    """Hamilton's equations of the Henon-Heiles system, z = (x, y, px, py)."""
-    x, y, px, py = z
-    return np.array([px, py, -x - 2.0 * x * y, -y - x**2 + y**2])
+    """Hamilton's equations of the Henon-Heiles system (solve_ivp signature)."""
+    return henon_heiles_field(np.asarray(z))
 
 
 def henon_heiles_energy(z: np.ndarray) -> np.ndarray:
@@ -46,12 +68,15 @@ class HamiltonianSystem:
     rhs: Callable[[float, np.ndarray], np.ndarray]
     energy: Callable[[np.ndarray], np.ndarray]
     labels: tuple[str, ...]
+    field: Callable  # the vector field on (..., dim) numpy arrays or torch tensors
 
 
 SYSTEMS: dict[str, HamiltonianSystem] = {
-    "oscillator": HamiltonianSystem("oscillator", oscillator_rhs, oscillator_energy, ("x", "p")),
+    "oscillator": HamiltonianSystem("oscillator", oscillator_rhs, oscillator_energy, ("x", "p"),
+                                    oscillator_field),
     "henon_heiles": HamiltonianSystem(
-        "henon_heiles", henon_heiles_rhs, henon_heiles_energy, ("x", "y", "px", "py")
+        "henon_heiles", henon_heiles_rhs, henon_heiles_energy, ("x", "y", "px", "py"),
+        henon_heiles_field,
     ),
 }
 

@@ -1,0 +1,58 @@
+"""Benchmark batched HNN training: replicate-epochs per second, batched vs one at a time.
+
+Also projects the cost of one paper-profile IMP run (230 iterations x 5e4 epochs, oscillator,
+200 time points). Run: ``python benchmarks/hnn_bench.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from nnrg.models.hnn import BatchedHNN
+from nnrg.physics.dynamics import get_system
+from nnrg.pruning.imp import HnnTraining, train_hnn
+
+FIELD = get_system("oscillator").field
+Z0 = torch.tensor([1.3, 1.0])
+
+
+def rate(n_replicas: int, epochs: int, batched: bool) -> float:
+    """Replicate-epochs per second of wall time."""
+    tr = HnnTraining(epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200,
+                     jitter=True, seed=0)
+    models = ([BatchedHNN(n_replicas, 2)] if batched
+              else [BatchedHNN(1, 2) for _ in range(n_replicas)])
+    start = time.perf_counter()
+    for model in models:
+        train_hnn(model, FIELD, Z0, 4 * np.pi, tr)
+    return n_replicas * epochs / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=300)
+    args = parser.parse_args()
+    print(f"torch threads: {torch.get_num_threads()}\n")
+    rate(1, 20, True)  # warm-up: first-call allocations and thread pools
+    print("| replicas | batched rep-epochs/s | one-at-a-time rep-epochs/s | speed-up |")
+    print("|---|---|---|---|")
+    best = 0.0
+    for n in (1, 4, 16, 64):
+        b = rate(n, args.epochs, True)
+        best = max(best, b)
+        if n <= 16:
+            s = rate(n, args.epochs, False)
+            print(f"| {n} | {b:.0f} | {s:.0f} | {b / s:.1f}x |")
+        else:
+            print(f"| {n} | {b:.0f} | (not run) | |")
+    paper = 230 * 5e4
+    print(f"\nOne paper-profile IMP run (230 x 5e4 epochs) per replicate at the best batched "
+          f"rate: {paper / best / 3600:.1f} replicate-hours on this machine.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Magnitude pruning of masked weight tensors, replica by replica.
+
+Masks are boolean tensors shaped like the weights, ``(R, ...)`` with one replica per leading
+index. Pruning only ever removes weights: a pruned weight is never revived.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def n_to_prune(n_remaining: torch.Tensor, fraction: float) -> torch.Tensor:
+    """round(fraction * remaining) per replica (the thesis's x% of the remaining weights)."""
+    return torch.round(n_remaining.double() * fraction).long()
+
+
+def prune_smallest(weights: list[torch.Tensor], masks: list[torch.Tensor], fraction: float
+                   ) -> list[torch.Tensor]:
+    """New masks without the ``fraction`` smallest |w| among the surviving weights.
+
+    ``weights`` / ``masks``: tensors ``(R, ...)`` ranked *jointly* (one global threshold per
+    replica across all of them); pass a single layer for layer-wise pruning. Ties are broken by
+    position, so exactly round(fraction * remaining) weights go per replica.
+    """
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"fraction must be in [0, 1), got {fraction}")
+    n_rep = weights[0].shape[0]
+    flat_w = torch.cat([w.detach().reshape(n_rep, -1).abs() for w in weights], dim=1)
+    flat_m = torch.cat([m.reshape(n_rep, -1) for m in masks], dim=1)
+    score = torch.where(flat_m, flat_w, torch.full_like(flat_w, float("inf")))
+    order = torch.argsort(score, dim=1, stable=True)
+    k = n_to_prune(flat_m.sum(dim=1), fraction)
+    ranks = torch.empty_like(order)
+    ranks.scatter_(1, order, torch.arange(order.shape[1]).expand_as(order))
+    new_flat = flat_m & (ranks >= k[:, None])
+    out, start = [], 0
+    for m in masks:
+        size = m[0].numel()
+        out.append(new_flat[:, start:start + size].reshape(m.shape))
+        start += size
+    return out
+
+
+def density(masks: list[torch.Tensor]) -> torch.Tensor:
+    """Fraction of surviving weights per replica across ``masks``, ``(R,)``."""
+    n_rep = masks[0].shape[0]
+    kept = sum(m.reshape(n_rep, -1).sum(dim=1) for m in masks)
+    total = sum(m[0].numel() for m in masks)
+    return kept.double() / total
+
+
+def random_prune(masks: list[torch.Tensor], fraction: float, generator: torch.Generator
+                 ) -> list[torch.Tensor]:
+    """Control: remove round(fraction * remaining) surviving weights uniformly at random."""
+    noise = [torch.rand(m.shape, generator=generator) for m in masks]
+    return prune_smallest(noise, masks, fraction)

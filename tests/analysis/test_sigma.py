@@ -1,0 +1,48 @@
+"""sigma estimators recover known exponents; equal, same-size layers give sigma ~ 0."""
+
+import numpy as np
+import pytest
+import torch
+
+from nnrg.analysis.sigma import layer_sigmas, magnitude_shares, sigma_from_fit, sigma_from_ratios
+from nnrg.pruning.mask import prune_smallest, random_prune
+
+
+def synthetic_shares(sigmas, fraction, n_iter, noise, seed):
+    c = 1 / (1 - fraction)
+    n = np.arange(n_iter)[:, None]
+    rng = np.random.default_rng(seed)
+    raw = c ** (np.array(sigmas)[None, :] * n) * np.exp(noise * rng.normal(size=(n_iter, 3)))
+    return raw  # M_i(n) up to a common normalisation, which cancels in ratios of one layer
+
+
+@pytest.mark.parametrize("fraction", [0.01, 0.1])
+def test_estimators_recover_known_sigma(fraction):
+    shares = np.stack([synthetic_shares([2.5, -0.2, 5.0], fraction, 40, 0.0, s)
+                       for s in range(3)])
+    np.testing.assert_allclose(sigma_from_ratios(shares, fraction)[0], [2.5, -0.2, 5.0])
+    np.testing.assert_allclose(sigma_from_fit(shares, fraction)[0], [2.5, -0.2, 5.0])
+
+
+def test_noisy_estimates_agree_within_errors():
+    shares = np.stack([synthetic_shares([1.0, -1.0, 0.5], 0.05, 40, 0.01, s) for s in range(8)])
+    est = layer_sigmas(shares, 0.05)
+    for r, f, true in zip(est["ratio"], est["fit"], [1.0, -1.0, 0.5], strict=True):
+        assert abs(r.mean - true) < 4 * r.error + 0.05
+        assert abs(f.mean - true) < 4 * f.error + 0.05
+
+
+@pytest.mark.parametrize("method", ["magnitude", "random"])
+def test_equal_layers_give_zero_sigma_under_global_pruning(method):
+    gen = torch.Generator().manual_seed(0)
+    weights = [torch.randn(16, 30, 30, generator=gen) for _ in range(3)]
+    masks = [torch.ones_like(w, dtype=torch.bool) for w in weights]
+    mags = []
+    for _ in range(25):
+        mags.append(torch.stack([(w * m).abs().sum(dim=(1, 2)) for w, m in zip(
+            weights, masks, strict=True)], dim=1).numpy())
+        masks = (prune_smallest(weights, masks, 0.05) if method == "magnitude"
+                 else random_prune(masks, 0.05, gen))
+    shares = magnitude_shares(np.stack(mags, axis=1))
+    for est in layer_sigmas(shares, 0.05)["fit"]:
+        assert abs(est.mean) < max(4 * est.error, 0.02)
