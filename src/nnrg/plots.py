@@ -10,13 +10,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def lattice_panels(panels: list[np.ndarray], titles: list[str], ncols: int = 4):
-    """Grid of spin lattices (black = -1, white = +1) with titles."""
-    nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.4 * ncols, 2.4 * nrows), squeeze=False)
+def _panel_grid(n_panels: int, ncols: int, width: float, height: float):
+    """A figure with enough axes for ``n_panels`` in ``ncols`` columns, all axes hidden."""
+    nrows = int(np.ceil(n_panels / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
+                             squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, img, title in zip(axes.ravel(), panels, titles, strict=False):
+    return fig, axes.ravel()
+
+
+def lattice_panels(panels: list[np.ndarray], titles: list[str], ncols: int = 4):
+    """Grid of spin lattices (black = -1, white = +1) with titles."""
+    fig, axes = _panel_grid(len(panels), ncols, 2.4, 2.4)
+    for ax, img, title in zip(axes, panels, titles, strict=False):
         ax.imshow(img, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set_title(title, fontsize=8)
     fig.tight_layout()
@@ -151,11 +158,8 @@ def parity(true: np.ndarray, predicted: np.ndarray, title: str):
 
 def matrices(panels: list[np.ndarray], titles: list[str], ncols: int = 2):
     """Heat maps of weight or correlation matrices (study 001 figs. 11-12)."""
-    nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.6 * nrows), squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, mat, title in zip(axes.ravel(), panels, titles, strict=False):
+    fig, axes = _panel_grid(len(panels), ncols, 4.0, 3.6)
+    for ax, mat, title in zip(axes, panels, titles, strict=False):
         lim = float(np.max(np.abs(mat))) or 1.0
         im = ax.imshow(mat, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest",
                        aspect="auto")

@@ -7,8 +7,7 @@ import torch
 from nnrg.models.autoencoder import AE_SIZES, LinearChain
 from nnrg.models.training import evaluate
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz
-from nnrg.stages.training_common import as_tensor, fit, save_curves, save_model, subset
+from nnrg.stages.training_common import as_tensor, fit, load_wide_beta, save_curves, save_model
 
 MODEL = "models/ae_wide.npz"
 
@@ -17,14 +16,12 @@ def main() -> None:
     stage = Stage("ae_wide")
     p = stage.section
     torch.manual_seed(p.training.seed)  # model initialisation is part of the seeded run
-    train = read_npz(stage.path("data/ising_wide/train.npz"))
-    test = read_npz(stage.path("data/ising_wide/test.npz"))
-    keep = subset(len(train["beta"]), p.n_train, p.training.seed)
-    x = as_tensor(train["spins"][keep])
+    train, test = load_wide_beta(stage, p.n_train, p.training.seed)
+    x = as_tensor(train["spins"])
     model = LinearChain(AE_SIZES)
     history = fit(stage, "ae_wide", model, x, x, p.training, "hinge")
     x_test = as_tensor(test["spins"])
     save_model(stage, MODEL, model)
     save_curves(stage, "ae_wide", {"ae_wide": history})
     stage.finish({"train_loss": history.train[-1], "validation_loss": history.validation[-1],
-                  "test_loss": evaluate(model, x_test, x_test, "hinge"), "n_train": len(keep)})
+                  "test_loss": evaluate(model, x_test, x_test, "hinge"), "n_train": len(x)})

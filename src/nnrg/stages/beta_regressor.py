@@ -9,8 +9,8 @@ from nnrg import plots
 from nnrg.models.autoencoder import BetaRegressor
 from nnrg.models.training import evaluate
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz, write_figure
-from nnrg.stages.training_common import as_tensor, fit, save_curves, save_model, subset
+from nnrg.stages.io import write_figure
+from nnrg.stages.training_common import as_tensor, fit, load_wide_beta, save_curves, save_model
 
 MODEL = "models/beta_regressor.npz"
 
@@ -19,11 +19,8 @@ def main() -> None:
     stage = Stage("beta_regressor")
     p = stage.section
     torch.manual_seed(p.training.seed)  # model initialisation is part of the seeded run
-    train = read_npz(stage.path("data/ising_wide/train.npz"))
-    test = read_npz(stage.path("data/ising_wide/test.npz"))
-    keep = subset(len(train["beta"]), p.n_train, p.training.seed)
-    x, y = as_tensor(train["spins"][keep]), torch.as_tensor(train["beta"][keep],
-                                                             dtype=torch.float32)
+    train, test = load_wide_beta(stage, p.n_train, p.training.seed)
+    x, y = as_tensor(train["spins"]), torch.as_tensor(train["beta"], dtype=torch.float32)
     model = BetaRegressor(x.shape[1], p.hidden)
     history = fit(stage, "regressor", model, x, y, p.training, "mse")
     x_test = as_tensor(test["spins"])
@@ -39,6 +36,6 @@ def main() -> None:
     betas = np.unique(test["beta"])
     bias = [float(np.mean(predicted[test["beta"] == b] - b)) for b in betas]
     stage.finish({"test_mse": test_mse, "train_mse": history.train[-1],
-                  "validation_mse": history.validation[-1], "n_train": len(keep),
+                  "validation_mse": history.validation[-1], "n_train": len(x),
                   "n_test": len(y_test), "max_abs_bias": float(np.max(np.abs(bias))),
                   "bias_near_beta_c": float(bias[int(np.argmin(np.abs(betas - 0.4407)))])})

@@ -23,6 +23,17 @@ def subset(n_total: int, n_keep: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).permutation(n_total)[:keep])
 
 
+def load_wide_beta(stage: Stage, n_train: int, seed: int
+                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The wide-beta set: a seeded subset of ``n_train`` training lattices, and the test set."""
+    from nnrg.stages.io import read_npz
+
+    train = read_npz(stage.path("data/ising_wide/train.npz"))
+    keep = subset(len(train["beta"]), n_train, seed)
+    return ({k: v[keep] for k, v in train.items()},
+            read_npz(stage.path("data/ising_wide/test.npz")))
+
+
 def fit(stage: Stage, name: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
         tp: TrainingParams, loss: str) -> History:
     """Train ``model`` on (x, y) with ``tp`` and a seeded validation split, with a progress bar."""
