@@ -72,3 +72,15 @@ def test_outputs_are_deterministic_and_thread_count_independent():
     finally:
         numba.set_num_threads(previous)
     np.testing.assert_array_equal(first, single)
+
+
+def test_four_two_sum_rebuilds_exact_delta_g6():
+    from nnrg.analysis.nnqft import four_two_sum
+
+    combos4, combos6 = point_combinations(6, 4), point_combinations(6, 6)[::37]
+    k = kernel(POINTS, 1.0, 1.0)
+    k4 = np.array([connected_four(POINTS[c], 1, 1, 7) for c in combos4])
+    rebuilt = np.array([connected_six(POINTS[c], 1, 1, 7) for c in combos6]) + four_two_sum(
+        k4, k, combos4, combos6)
+    direct = np.array([delta_g6(POINTS[c], 1, 1, 7) for c in combos6])
+    np.testing.assert_allclose(rebuilt, direct, rtol=1e-10)

@@ -16,12 +16,7 @@ from itertools import combinations
 import numpy as np
 
 from nnrg.analysis.gaussian_integrals import vertex_integral
-from nnrg.analysis.gaussnet_exact import (
-    connected_four,
-    connected_six,
-    delta_g6,
-    exchange_sum,
-)
+from nnrg.analysis.gaussnet_exact import connected_four, connected_six, exchange_sum
 from nnrg.analysis.wick import wick_sum
 from nnrg.models.gaussnet import kernel
 
@@ -63,18 +58,19 @@ def summarise(per_bag_per_combo: np.ndarray, exact_per_combo: np.ndarray) -> Sum
                    n)
 
 
-def connected_six_measured(g4: np.ndarray, g6: np.ndarray, k: np.ndarray, combos4: np.ndarray,
-                           combos6: np.ndarray) -> np.ndarray:
-    """G_c^(6) = Delta G^(6) - sum over 15 (4 | 2) splits of Delta G^(4) K, per bag and combo.
+def four_two_sum(g4: np.ndarray, k: np.ndarray, combos4: np.ndarray, combos6: np.ndarray
+                 ) -> np.ndarray:
+    """sum over the 15 (4 | 2) splits of each six-point combination of g4(four) K(pair).
 
-    ``g4`` / ``g6`` are the deviations Delta G ``(B, M4)`` / ``(B, M6)``.
+    ``g4``: a 4-point quantity per combination, ``(..., M4)``; returns ``(..., M6)``. It links
+    Delta G^(6) and the connected G_c^(6): Delta G^(6) = G_c^(6) + sum_15 Delta G^(4) K.
     """
     lookup = {tuple(c): j for j, c in enumerate(combos4.tolist())}
-    out = g6.copy()
+    out = np.zeros(g4.shape[:-1] + (len(combos6),))
     for pair in combinations(range(6), 2):
         rest = [j for j in range(6) if j not in pair]
         idx4 = np.array([lookup[tuple(sorted(c[rest]))] for c in combos6])
-        out -= g4[:, idx4] * k[combos6[:, pair[0]], combos6[:, pair[1]]]
+        out += g4[..., idx4] * k[combos6[:, pair[0]], combos6[:, pair[1]]]
     return out
 
 
@@ -112,11 +108,11 @@ def analyse(green: dict[int, np.ndarray], points: np.ndarray, combos: dict[int, 
                 "measured": float(np.median(np.std(u4, axis=1) / np.abs(np.median(u4, axis=1)))),
                 "exact": float(np.abs(np.std(u4_exact) / np.median(u4_exact)))}
     if 6 in green and 4 in green:
-        d6_exact = np.array([delta_g6(points[c], s_b, s_w, width) for c in combos[6]])
-        summary["m6"] = summarise(m[6], d6_exact / g0[6])
-        gc6 = connected_six_measured(green[4] - g0[4], green[6] - g0[6], k, combos[4],
-                                     combos[6])
+        disconnected = four_two_sum(green[4] - g0[4], k, combos[4], combos[6])
+        gc6 = (green[6] - g0[6]) - disconnected
         gc6_exact = np.array([connected_six(points[c], s_b, s_w, width) for c in combos[6]])
+        d6_exact = gc6_exact + four_two_sum(d4_exact, k, combos[4], combos[6])
+        summary["m6"] = summarise(m[6], d6_exact / g0[6])
         u4c = np.median(out["u4"], axis=1)
         u4c_exact = float(np.median(out["u4_exact"]))
         i6 = np.array([vertex_integral(points[c], s_w) for c in combos[6]])
