@@ -14,10 +14,10 @@ import torch
 
 from nnrg.models.hnn import BatchedHNN
 from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnTraining, train_hnn
+from nnrg.pruning.imp import HnnProblem, HnnTraining, train_hnn
 
-FIELD = get_system("oscillator").field
-Z0 = torch.tensor([1.3, 1.0])
+OSC = get_system("oscillator")
+PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
 
 
 def rate(n_replicas: int, epochs: int, batched: bool) -> float:
@@ -28,7 +28,7 @@ def rate(n_replicas: int, epochs: int, batched: bool) -> float:
               else [BatchedHNN(1, 2) for _ in range(n_replicas)])
     start = time.perf_counter()
     for model in models:
-        train_hnn(model, FIELD, Z0, 4 * np.pi, tr)
+        train_hnn(model, PROBLEM, tr)
     return n_replicas * epochs / (time.perf_counter() - start)
 
 

@@ -44,7 +44,8 @@ def test_second_repro_is_a_noop(tiny_pipeline):
     assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
 
 
-@pytest.mark.parametrize("stage", ["ising_wide", "ae_wide", "nnqft_width"])
+@pytest.mark.parametrize("stage", ["ising_wide", "ae_wide", "nnqft_width", "imp_global",
+                                   "rbm_ising"])
 def test_forced_rerun_gives_identical_bytes(tiny_pipeline, stage):
     env = pipeline_env(tiny_pipeline)
     lock = (tiny_pipeline / "dvc.lock").read_bytes()

@@ -27,8 +27,9 @@ from nnrg.stages.io import (
 from nnrg.tracking import TrackingUnavailable
 
 STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
-          "dynamics", "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide",
-          "ae_entropy", "beta_flow", "report")
+          "dynamics", "hnn_dense", "imp_layers", "imp_global", "ticket_transfer",
+          "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide", "ae_entropy",
+          "beta_flow", "rbm_classifiers", "rbm_ising", "rbm_mnist", "report")
 POLICY = "reports/metrics_policy.yaml"
 
 

@@ -134,6 +134,90 @@ class DynamicsParams:
     )
 
 
+HNN_SYSTEMS = ("oscillator", "henon_heiles")
+
+
+@dataclass(frozen=True)
+class HnnTrainingParams:
+    """Adam on the HNN's Hamilton residual at ``n_points`` times in [0, t_max] (jittered each
+    epoch); lr decays from ``lr`` to ``lr_final`` (cosine) or stays at ``lr`` (constant);
+    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty."""
+
+    epochs: int = p(3000, 1, 10**7)
+    lr: float = p(2e-2, 0.0, 1.0, lo_open=True)
+    lr_final: float = p(1e-5, 0.0, 1.0)
+    schedule: str = p("cosine", choices=("cosine", "constant"))
+    n_points: int = p(50, 2, 10**6)
+    jitter: bool = p(True)
+    energy_weight: float = p(0.0, 0.0, 1e6)
+
+
+@dataclass(frozen=True)
+class HnnSystemsTraining:
+    """One training recipe per Hamiltonian system."""
+
+    oscillator: HnnTrainingParams = field(default_factory=HnnTrainingParams)
+    henon_heiles: HnnTrainingParams = field(
+        default_factory=lambda: HnnTrainingParams(epochs=2000))
+
+
+def _long_training() -> HnnSystemsTraining:
+    """The dense solvers' default: 1e4 cosine epochs, Mattheakis's point counts."""
+    return HnnSystemsTraining(HnnTrainingParams(epochs=10000, n_points=200),
+                              HnnTrainingParams(epochs=10000, n_points=200))
+
+
+@dataclass(frozen=True)
+class HnnDenseParams:
+    """Study 000: dense HNN solvers, compared with the reference trajectories."""
+
+    n_replicas: int = p(4, 1, 4096)
+    hidden: int = p(50, 1, 10**4)
+    seed: int = p(6000, 0, 2**32 - 1)
+    training: HnnSystemsTraining = field(default_factory=_long_training)
+
+
+@dataclass(frozen=True)
+class ImpLayersParams:
+    """Study 000 figs. 1-3: IMP of one layer at a time, at each rate down to ~10% density."""
+
+    system: str = p("oscillator", choices=HNN_SYSTEMS)
+    n_replicas: int = p(4, 1, 4096)
+    hidden: int = p(50, 1, 10**4)
+    fractions: list = p([0.05, 0.1])
+    iterations: list = p([45, 22])
+    ticket_factor: float = p(2.0, 1.0, 1e6)
+    seed: int = p(6100, 0, 2**32 - 1)
+    training: HnnTrainingParams = field(default_factory=HnnTrainingParams)
+
+
+@dataclass(frozen=True)
+class ImpGlobalParams:
+    """Study 000 figs. 4-5 and the sigma table: whole-model IMP (one global threshold) for both
+    systems, next to the sigma controls (random, layer-normalised, no retraining)."""
+
+    n_replicas: int = p(4, 1, 4096)
+    hidden: int = p(50, 1, 10**4)
+    fraction: float = p(0.1, 0.0, 1.0, lo_open=True, hi_open=True)
+    iterations: int = p(22, 1, 10**5)
+    controls: bool = p(True)
+    ticket_factor: float = p(2.0, 1.0, 1e6)
+    seed: int = p(6200, 0, 2**32 - 1)
+    training: HnnSystemsTraining = field(default_factory=HnnSystemsTraining)
+
+
+@dataclass(frozen=True)
+class TicketTransferParams:
+    """Study 000 sec. 9: IMP masks of one HNN applied to the other's initial weights and
+    retrained with the target's ``imp_global`` recipe, next to random masks of equal density."""
+
+    every: int = p(1, 1, 10**5)
+    controls: bool = p(True)
+    ticket_factor: float = p(2.0, 1.0, 1e6)
+    beat_below: float = p(0.65, 0.0, 1.0)
+    seed: int = p(6300, 0, 2**32 - 1)
+
+
 NNQFT_POINTS = [-0.01, -0.006, -0.002, 0.002, 0.006, 0.01]
 
 
@@ -224,6 +308,70 @@ class BetaFlowParams:
 
 
 @dataclass(frozen=True)
+class RbmClassifiersParams:
+    """Study 002 read-outs: temperature MLPs (1D 8-40-25, 2D 100-64-25, tanh, softmax) and the
+    MNIST digit MLP (784-196-49-20-10, ReLU, Adam, L1); MNIST split into train/test/held-out."""
+
+    chain_hidden: int = p(40, 1, 10**5)
+    lattice_hidden: int = p(64, 1, 10**5)
+    training: TrainingParams = field(default_factory=lambda: TrainingParams(
+        epochs=20, batch_size=256, lr=3e-3, l1=0.0, seed=21))
+    mnist_training: TrainingParams = field(default_factory=lambda: TrainingParams(
+        epochs=30, batch_size=64, lr=1e-3, l1=1e-6, seed=22))
+    mnist_path: str = p("")
+    mnist_test_fraction: float = p(0.2, 0.05, 0.45)
+    mnist_heldout_fraction: float = p(0.2, 0.05, 0.45)
+    seed: int = p(2020, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class RbmTrainingParams:
+    """CD-k with plain gradient ascent, early-stopped on the held-out reconstruction error."""
+
+    epochs: int = p(20, 1, 10**6)
+    lr: float = p(0.01, 0.0, 10.0, lo_open=True)
+    batch_size: int = p(100, 1, 10**6)
+    k: int = p(1, 1, 1000)
+    cd_mode: str = p("sampled", choices=("sampled", "mean_field"))
+    min_updates: int = p(2000, 0, 10**8)
+
+
+@dataclass(frozen=True)
+class RbmIsingParams:
+    """Study 002 secs. 4.2, 4.3, 4.5: RBMs on 1D / 2D Ising subsets and their flows, read by the
+    classifier and by the energy thermometer, in both flow modes and both CD variants."""
+
+    chain_hidden: int = p(4, 1, 10**4)
+    lattice_hidden: int = p(25, 1, 10**4)
+    n_seeds: int = p(3, 1, 1000)
+    flow_steps: int = p(40, 1, 10**5)
+    n_start: int = p(200, 1, 10**6)
+    low_regime_max: float = p(2.5, 0.0, 100.0)
+    high_regime_min: float = p(2.0, 0.0, 100.0)
+    excluded: list = p([1.75, 2.75])
+    training: RbmTrainingParams = field(default_factory=RbmTrainingParams)
+    sweep_epochs: list = p([5, 20, 60])
+    sweep_lr: list = p([0.003, 0.01, 0.03])
+    seed: int = p(2030, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class RbmMnistParams:
+    """Study 002 sec. 4.4: RBMs (784-49, sigmoid) on two digits, with linear mixtures or noise
+    bridging them; flows read by the digit classifier."""
+
+    hidden: int = p(49, 1, 10**5)
+    n_seeds: int = p(3, 1, 1000)
+    flow_steps: int = p(30, 1, 10**5)
+    n_start: int = p(50, 1, 10**6)
+    mix_per_alpha: int = p(100, 0, 10**6)
+    noise_levels: list = p([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    training: RbmTrainingParams = field(default_factory=lambda: RbmTrainingParams(
+        epochs=30, lr=0.05, batch_size=50))
+    seed: int = p(2040, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
 class ReportParams:
     """Claims registry evaluation."""
 
@@ -242,6 +390,10 @@ class Params:
     ising_temperatures: IsingTemperaturesParams = field(default_factory=IsingTemperaturesParams)
     ising_chain: IsingChainParams = field(default_factory=IsingChainParams)
     dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    hnn_dense: HnnDenseParams = field(default_factory=HnnDenseParams)
+    imp_layers: ImpLayersParams = field(default_factory=ImpLayersParams)
+    imp_global: ImpGlobalParams = field(default_factory=ImpGlobalParams)
+    ticket_transfer: TicketTransferParams = field(default_factory=TicketTransferParams)
     nnqft_width: NnqftWidthParams = field(default_factory=NnqftWidthParams)
     nnqft_sigma: NnqftSigmaParams = field(default_factory=NnqftSigmaParams)
     beta_regressor: BetaRegressorParams = field(default_factory=BetaRegressorParams)
@@ -249,6 +401,9 @@ class Params:
     ae_wide: AeWideParams = field(default_factory=AeWideParams)
     ae_entropy: AeEntropyParams = field(default_factory=AeEntropyParams)
     beta_flow: BetaFlowParams = field(default_factory=BetaFlowParams)
+    rbm_classifiers: RbmClassifiersParams = field(default_factory=RbmClassifiersParams)
+    rbm_ising: RbmIsingParams = field(default_factory=RbmIsingParams)
+    rbm_mnist: RbmMnistParams = field(default_factory=RbmMnistParams)
     report: ReportParams = field(default_factory=ReportParams)
 
 
@@ -354,6 +509,14 @@ def validate(params: Params) -> Params:
         z0 = getattr(params.dynamics, name).z0
         if len(z0) != dim:
             raise ParamsError(f"dynamics.{name}.z0 must have {dim} entries, got {len(z0)}")
+    layers = params.imp_layers
+    if len(layers.fractions) != len(layers.iterations) or not layers.fractions:
+        raise ParamsError("imp_layers.fractions and imp_layers.iterations must be non-empty "
+                          "lists of equal length")
+    if any(not 0 < x < 1 for x in layers.fractions):
+        raise ParamsError("imp_layers.fractions must be in (0, 1)")
+    if any(n < 1 or n != int(n) for n in layers.iterations):
+        raise ParamsError("imp_layers.iterations must be positive integers")
     return params
 
 

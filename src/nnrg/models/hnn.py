@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -68,3 +69,45 @@ def residual_loss(system_field, t: torch.Tensor, z: torch.Tensor, dz: torch.Tens
                   ) -> torch.Tensor:
     """Mean squared residual of Hamilton's equations per replica, ``(R,)``."""
     return ((dz - system_field(z)) ** 2).mean(dim=(1, 2))
+
+
+def weight_shapes(model: BatchedHNN) -> dict[str, tuple[int, ...]]:
+    """Per-layer weight shape of one replica, ``(fan_in, fan_out)``."""
+    return {n: tuple(model.weights[n].shape[1:]) for n in LAYERS}
+
+
+def tiled(model: BatchedHNN, copies: int) -> BatchedHNN:
+    """A model whose replicas are ``copies`` back-to-back copies of ``model``'s (and masks).
+
+    Used to run several pruning modes on the same initial weights in one batched model.
+    """
+    out = BatchedHNN(model.n_replicas * copies, model.weights["output"].shape[-1],
+                     hidden=model.weights["input"].shape[-1])
+    with torch.no_grad():
+        for n in LAYERS:
+            out.weights[n].copy_(model.weights[n].repeat(copies, 1, 1))
+            out.biases[n].copy_(model.biases[n].repeat(copies, 1))
+            out.masks[n] = model.masks[n].repeat(copies, 1, 1)
+    return out
+
+
+def state_arrays(model: BatchedHNN) -> dict[str, np.ndarray]:
+    """Weights, biases and masks as numpy arrays (for npz state dicts)."""
+    out = {}
+    for n in LAYERS:
+        out[f"weight_{n}"] = model.weights[n].detach().numpy()
+        out[f"bias_{n}"] = model.biases[n].detach().numpy()
+        out[f"mask_{n}"] = model.masks[n].numpy()
+    return out
+
+
+def from_state_arrays(arrays: dict[str, np.ndarray]) -> BatchedHNN:
+    """Inverse of :func:`state_arrays`."""
+    w0 = arrays["weight_input"]
+    model = BatchedHNN(w0.shape[0], arrays["weight_output"].shape[-1], hidden=w0.shape[-1])
+    with torch.no_grad():
+        for n in LAYERS:
+            model.weights[n].copy_(torch.from_numpy(np.asarray(arrays[f"weight_{n}"])))
+            model.biases[n].copy_(torch.from_numpy(np.asarray(arrays[f"bias_{n}"])))
+            model.masks[n] = torch.from_numpy(np.asarray(arrays[f"mask_{n}"]).astype(bool))
+    return model

@@ -20,8 +20,13 @@ def mse_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return torch.mean((output - target) ** 2)
 
 
+def cross_entropy_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Softmax cross-entropy of logits against integer class labels."""
+    return nn.functional.cross_entropy(output, target)
+
+
 LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
-    "hinge": hinge_loss, "mse": mse_loss}
+    "hinge": hinge_loss, "mse": mse_loss, "cross_entropy": cross_entropy_loss}
 
 
 @dataclass

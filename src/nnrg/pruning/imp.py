@@ -1,8 +1,10 @@
 """Training batched HNNs and iterative magnitude pruning with rewinding (thesis Algorithm 1).
 
 Each IMP iteration: rewind every surviving weight (and every bias) to its initial value, train,
-record the loss and the per-layer |m theta| sums, then prune x% of the remaining weights of the
-chosen layers by |theta| (or at random, as a control). Biases are never pruned.
+record the loss and the per-layer |m theta| sums, then prune the chosen layers of each replica
+group down to the geometric schedule round(N (1 - x)^n) by |theta| (or a control score).
+Biases are never pruned. Replica groups let one batched model run several pruning modes at once
+(per-layer modes, or IMP next to its controls) on shared initial weights.
 """
 
 from __future__ import annotations
@@ -15,12 +17,28 @@ import numpy as np
 import torch
 
 from nnrg.models.hnn import LAYERS, BatchedHNN, residual_loss, solution
-from nnrg.pruning.mask import prune_smallest, random_prune
+from nnrg.pruning.mask import keep_largest, scheduled_keep
+
+PRUNE_METHODS = ("magnitude", "random", "layer_normalised")
+
+
+@dataclass(frozen=True)
+class HnnProblem:
+    """An initial-value problem for the HNN: vector field, energy, z0 and the span [0, t_max]."""
+
+    field: Callable
+    energy: Callable
+    z0: torch.Tensor
+    t_max: float
 
 
 @dataclass(frozen=True)
 class HnnTraining:
-    """Adam on the Hamilton residual; lr decays from ``lr`` to ``lr_final`` (cosine) or stays."""
+    """Adam on the Hamilton residual; lr decays from ``lr`` to ``lr_final`` (cosine) or stays.
+
+    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty
+    mean((H(z(t)) - H(z0))^2) with that weight.
+    """
 
     epochs: int
     lr: float
@@ -29,6 +47,7 @@ class HnnTraining:
     n_points: int
     jitter: bool
     seed: int
+    energy_weight: float = 0.0
 
 
 def learning_rate(tr: HnnTraining, epoch: int) -> float:
@@ -41,8 +60,19 @@ def learning_rate(tr: HnnTraining, epoch: int) -> float:
     raise ValueError(f"schedule must be 'cosine' or 'constant', got {tr.schedule!r}")
 
 
-def train_hnn(model: BatchedHNN, field: Callable, z0: torch.Tensor, t_max: float,
-              tr: HnnTraining, progress: Callable[[int], None] | None = None) -> np.ndarray:
+def problem_loss(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor,
+                 energy_weight: float = 0.0) -> torch.Tensor:
+    """Residual loss per replica ``(R,)``, plus the weighted energy penalty if asked."""
+    z, dz = solution(model, t, problem.z0)
+    loss = residual_loss(problem.field, t, z, dz)
+    if energy_weight > 0:
+        drift = problem.energy(z) - problem.energy(problem.z0)
+        loss = loss + energy_weight * (drift**2).mean(dim=1)
+    return loss
+
+
+def train_hnn(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining,
+              progress: Callable[[int], None] | None = None) -> np.ndarray:
     """Train all replicas at once; returns each replica's final residual loss on the grid.
 
     The loss summed over replicas has, for each replica, exactly that replica's gradient, so
@@ -51,39 +81,68 @@ def train_hnn(model: BatchedHNN, field: Callable, z0: torch.Tensor, t_max: float
     gen = torch.Generator().manual_seed(tr.seed)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=tr.lr)
-    grid = torch.linspace(0.0, t_max, tr.n_points)
-    dt = t_max / max(tr.n_points - 1, 1)
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points)
+    dt = problem.t_max / max(tr.n_points - 1, 1)
     for epoch in range(tr.epochs):
         for group in opt.param_groups:
             group["lr"] = learning_rate(tr, epoch)
         t = grid
         if tr.jitter:
-            t = (grid + (torch.rand(tr.n_points, generator=gen) - 0.5) * dt).clamp(0.0, t_max)
-        z, dz = solution(model, t, z0)
-        loss = residual_loss(field, t, z, dz).sum()
+            t = (grid + (torch.rand(tr.n_points, generator=gen) - 0.5) * dt).clamp(
+                0.0, problem.t_max)
+        loss = problem_loss(model, problem, t, tr.energy_weight).sum()
         opt.zero_grad()
         loss.backward()
         opt.step()
         if progress is not None:
             progress(epoch)
-    return evaluate_hnn(model, field, z0, grid)
+    return evaluate_hnn(model, problem, grid)
 
 
-def evaluate_hnn(model: BatchedHNN, field: Callable, z0: torch.Tensor, t: torch.Tensor
-                 ) -> np.ndarray:
+def evaluate_hnn(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor) -> np.ndarray:
     """Residual loss per replica on times ``t`` (forward mode needs no autograd here)."""
     with torch.no_grad():
-        z, dz = solution(model, t, z0)
-        return residual_loss(field, t, z, dz).numpy()
+        z, dz = solution(model, t, problem.z0)
+        return residual_loss(problem.field, t, z, dz).numpy()
+
+
+@dataclass(frozen=True)
+class PruneGroup:
+    """Replicas ``start:stop`` pruned alike: which layers (jointly ranked), by what score, at
+    what rate, and for how many iterations (``None``: every iteration of the run).
+
+    ``magnitude``: |theta| (IMP); ``random``: uniform random scores (control);
+    ``layer_normalised``: |theta| / std of the layer's initial weights (control).
+    Groups with fewer prunings keep their last mask and keep training (free in a batch that
+    is overhead-bound); read their results up to iteration ``n_prunings``.
+    """
+
+    start: int
+    stop: int
+    layers: tuple[str, ...]
+    method: str = "magnitude"
+    fraction: float = 0.01
+    n_prunings: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.fraction < 1.0:
+            raise ValueError(f"fraction must be in (0, 1), got {self.fraction}")
+        if self.method not in PRUNE_METHODS:
+            raise ValueError(f"method must be one of {PRUNE_METHODS}, got {self.method!r}")
+        unknown = set(self.layers) - set(LAYERS)
+        if unknown or not self.layers:
+            raise ValueError(f"layers must be a non-empty subset of {LAYERS}, got {self.layers}")
 
 
 @dataclass
 class ImpResult:
-    """Per iteration: densities, losses ``(n_iter, R)``, layer magnitudes ``(n_iter, R, 3)``,
-    and packed masks (one uint8 array per layer, ``(n_iter, R, bytes)``)."""
+    """Per iteration (axis 0) and replica (axis 1): overall density, residual loss, per-layer
+    density and summed |m theta| ``(n_iter, R, 3)``, and packed masks per layer
+    ``(n_iter, R, bytes)`` (``np.unpackbits`` and the layer's size restore them)."""
 
     density: np.ndarray
     loss: np.ndarray
+    layer_density: np.ndarray
     layer_magnitude: np.ndarray
     masks: dict[str, np.ndarray]
 
@@ -95,39 +154,75 @@ def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
                            dim=1).numpy()
 
 
-def imp(model: BatchedHNN, field: Callable, z0: torch.Tensor, t_max: float, tr: HnnTraining,
-        prune_layers: tuple[str, ...], fraction: float, n_iterations: int,
-        method: str = "magnitude", progress: Callable[[int], None] | None = None) -> ImpResult:
-    """Run IMP on all replicas of ``model``; see the module docstring."""
+def _scores(model: BatchedHNN, group: PruneGroup, init_w: dict[str, torch.Tensor],
+            gen: torch.Generator) -> list[torch.Tensor]:
+    rows = slice(group.start, group.stop)
+    if group.method == "random":
+        return [torch.rand(model.weights[n][rows].shape, generator=gen) for n in group.layers]
+    scores = [model.weights[n][rows].detach() for n in group.layers]
+    if group.method == "layer_normalised":
+        scale = [init_w[n][rows].reshape(group.stop - group.start, -1).std(dim=1)
+                 for n in group.layers]
+        scores = [s / c[:, None, None] for s, c in zip(scores, scale, strict=True)]
+    return scores
+
+
+def imp(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining, groups: list[PruneGroup],
+        n_iterations: int, retrain: bool = True,
+        progress: Callable[[int], None] | None = None) -> ImpResult:
+    """Run IMP on every replica group of ``model``; see the module docstring.
+
+    ``retrain=False`` is the no-training control: the "trained" weights are the initial ones,
+    so masks follow the initial |theta| alone (losses are those of the rewound masked nets).
+    """
+    covered = sorted(r for g in groups for r in range(g.start, g.stop))
+    if covered != list(range(model.n_replicas)):
+        raise ValueError("prune groups must cover every replica exactly once")
     init_w = {n: w.detach().clone() for n, w in model.weights.items()}
     init_b = {n: b.detach().clone() for n, b in model.biases.items()}
     gen = torch.Generator().manual_seed(tr.seed + 1)
-    losses, mags, dens = [], [], []
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points)
+    sizes = {n: model.masks[n][0].numel() for n in LAYERS}
+    losses, mags, dens, layer_dens = [], [], [], []
     packed = {n: [] for n in LAYERS}
-    total = sum(m[0].numel() for m in model.masks.values())
     for it in range(n_iterations + 1):
         with torch.no_grad():
             for n in LAYERS:
                 model.weights[n].copy_(init_w[n])
                 model.biases[n].copy_(init_b[n])
-        losses.append(train_hnn(model, field, z0, t_max, tr))
+        losses.append(train_hnn(model, problem, tr) if retrain
+                      else evaluate_hnn(model, problem, grid))
         mags.append(layer_magnitudes(model))
-        kept = sum(m.reshape(m.shape[0], -1).sum(dim=1) for m in model.masks.values())
-        dens.append((kept.double() / total).numpy())
+        kept = np.stack([model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).numpy()
+                         for n in LAYERS], axis=1)
+        layer_dens.append(kept / np.array([sizes[n] for n in LAYERS]))
+        dens.append(kept.sum(axis=1) / sum(sizes.values()))
         for n in LAYERS:
             packed[n].append(np.packbits(model.masks[n].reshape(model.n_replicas, -1).numpy(),
                                          axis=1))
         if it < n_iterations:
-            current = [model.masks[n] for n in prune_layers]
-            if method == "magnitude":
-                new = prune_smallest([model.weights[n] for n in prune_layers], current, fraction)
-            elif method == "random":
-                new = random_prune(current, fraction, gen)
-            else:
-                raise ValueError(f"method must be 'magnitude' or 'random', got {method!r}")
-            for n, m in zip(prune_layers, new, strict=True):
-                model.masks[n] = m
+            for g in groups:
+                if g.n_prunings is not None and it >= g.n_prunings:
+                    continue
+                rows = slice(g.start, g.stop)
+                target = scheduled_keep(sum(sizes[n] for n in g.layers), g.fraction, it + 1)
+                new = keep_largest(_scores(model, g, init_w, gen),
+                                   [model.masks[n][rows] for n in g.layers],
+                                   torch.tensor(target))
+                for n, m in zip(g.layers, new, strict=True):
+                    model.masks[n][rows] = m
         if progress is not None:
             progress(it)
-    return ImpResult(np.array(dens), np.array(losses), np.array(mags),
+    return ImpResult(np.array(dens), np.array(losses), np.array(layer_dens), np.array(mags),
                      {n: np.stack(v) for n, v in packed.items()})
+
+
+def unpack_masks(result_masks: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]]
+                 ) -> dict[str, np.ndarray]:
+    """Boolean masks ``(n_iter, R, *shape)`` per layer from the packed bits of an ImpResult."""
+    out = {}
+    for n, bits in result_masks.items():
+        size = int(np.prod(shapes[n]))
+        flat = np.unpackbits(bits, axis=-1, count=size).astype(bool)
+        out[n] = flat.reshape(*bits.shape[:-1], *shapes[n])
+    return out

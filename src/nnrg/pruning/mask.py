@@ -24,12 +24,27 @@ def prune_smallest(weights: list[torch.Tensor], masks: list[torch.Tensor], fract
     """
     if not 0.0 <= fraction < 1.0:
         raise ValueError(f"fraction must be in [0, 1), got {fraction}")
-    n_rep = weights[0].shape[0]
-    flat_w = torch.cat([w.detach().reshape(n_rep, -1).abs() for w in weights], dim=1)
+    n_rep = masks[0].shape[0]
+    remaining = torch.cat([m.reshape(n_rep, -1) for m in masks], dim=1).sum(dim=1)
+    return keep_largest(weights, masks, remaining - n_to_prune(remaining, fraction))
+
+
+def keep_largest(scores: list[torch.Tensor], masks: list[torch.Tensor], n_keep: torch.Tensor
+                 ) -> list[torch.Tensor]:
+    """New masks keeping the ``n_keep`` (per replica) surviving weights of largest |score|.
+
+    Scores are ranked jointly across the tensors; pruned weights stay pruned whatever their
+    score; ties are broken by position.
+    """
+    n_rep = masks[0].shape[0]
+    flat_s = torch.cat([s.detach().reshape(n_rep, -1).abs() for s in scores], dim=1)
     flat_m = torch.cat([m.reshape(n_rep, -1) for m in masks], dim=1)
-    score = torch.where(flat_m, flat_w, torch.full_like(flat_w, float("inf")))
+    n_keep = torch.as_tensor(n_keep).long().expand(n_rep)
+    if torch.any(n_keep > flat_m.sum(dim=1)):
+        raise ValueError("n_keep exceeds the surviving weights: pruning never revives a weight")
+    score = torch.where(flat_m, flat_s, torch.full_like(flat_s, float("inf")))
     order = torch.argsort(score, dim=1, stable=True)
-    k = n_to_prune(flat_m.sum(dim=1), fraction)
+    k = flat_m.sum(dim=1) - n_keep  # number to remove
     ranks = torch.empty_like(order)
     ranks.scatter_(1, order, torch.arange(order.shape[1]).expand_as(order))
     new_flat = flat_m & (ranks >= k[:, None])
@@ -39,6 +54,15 @@ def prune_smallest(weights: list[torch.Tensor], masks: list[torch.Tensor], fract
         out.append(new_flat[:, start:start + size].reshape(m.shape))
         start += size
     return out
+
+
+def scheduled_keep(n_weights: int, fraction: float, step: int) -> int:
+    """Weights kept after ``step`` prunings at rate ``fraction``: round(N (1 - x)^step).
+
+    Follows the geometric schedule exactly even for small layers, where round(x * remaining)
+    is 0 (the 50-weight input layer at x = 1%) and step-wise pruning would never start.
+    """
+    return int(round(n_weights * (1.0 - fraction) ** step))
 
 
 def density(masks: list[torch.Tensor]) -> torch.Tensor:

@@ -1,0 +1,93 @@
+"""Loss-vs-density read-outs of IMP (study 000): bands, winning tickets, critical density, and
+the thesis's log-log regression over the power-law window.
+
+Losses span decades and replicas differ by factors, so curves are averaged in log space
+(geometric mean, band = +- one standard error of the mean log). A density is a winning ticket
+when that mean loss is within ``factor`` of the dense (iteration-0) loss; the critical density
+d_C is the lowest density of the unbroken run of tickets from d = 1 down, below which the error
+rises. The exponent is the slope of log e against log d over d_min <= d < d_C, fitted per
+replica and averaged with its standard error (the thesis's "negative of the linear regression").
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from nnrg.analysis.stats import mean_of_replicas
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """Geometric-mean loss per density with a multiplicative band (one standard error)."""
+
+    density: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def loss_curve(density: np.ndarray, loss: np.ndarray) -> LossCurve:
+    """Average ``loss`` ``(n_iter, R)`` over replicas in log space; ``density`` ``(n_iter, R)``
+    or ``(n_iter,)`` (replicas share the schedule, so its replica mean is used)."""
+    dens = np.asarray(density, dtype=np.float64)
+    dens = dens.mean(axis=1) if dens.ndim == 2 else dens
+    logs = np.log(np.asarray(loss, dtype=np.float64))
+    n = logs.shape[1]
+    mean = logs.mean(axis=1)
+    se = logs.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
+    return LossCurve(dens, np.exp(mean), np.exp(mean - se), np.exp(mean + se))
+
+
+@dataclass(frozen=True)
+class ScalingFit:
+    """Winning tickets, critical density and the log-log slope with its standard error."""
+
+    dense_loss: float
+    final_loss: float
+    ticket_factor: float
+    lowest_ticket_density: float
+    critical_density: float
+    slope: float
+    slope_error: float
+    n_points: int
+    n_replicas: int
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain dict for JSON metrics."""
+        return asdict(self)
+
+
+def lowest_ticket_density(curve: LossCurve, factor: float) -> float:
+    """Lowest density of the unbroken run, from the dense net down, of losses <= factor x dense."""
+    ok = curve.mean <= factor * curve.mean[0]
+    broken = np.flatnonzero(~ok)
+    last = (broken[0] - 1) if len(broken) else len(ok) - 1
+    return float(curve.density[last])
+
+
+def loglog_slopes(density: np.ndarray, loss: np.ndarray, d_min: float, d_max: float
+                  ) -> np.ndarray:
+    """Per-replica slope of log loss vs log density over ``d_min <= d < d_max``."""
+    dens = np.asarray(density, dtype=np.float64)
+    dens = dens.mean(axis=1) if dens.ndim == 2 else dens
+    window = (dens >= d_min) & (dens < d_max)
+    if window.sum() < 3:
+        return np.full(loss.shape[1], np.nan)
+    x = np.log(dens[window])
+    y = np.log(np.asarray(loss, dtype=np.float64)[window])
+    xc = x - x.mean()
+    return (xc @ (y - y.mean(axis=0))) / (xc @ xc)
+
+
+def scaling_fit(density: np.ndarray, loss: np.ndarray, factor: float, d_min: float = 0.0
+                ) -> ScalingFit:
+    """Tickets, d_C and the power-law slope below d_C for one IMP mode."""
+    curve = loss_curve(density, loss)
+    d_c = lowest_ticket_density(curve, factor)
+    slopes = loglog_slopes(density, loss, d_min, d_c)
+    window = (curve.density >= d_min) & (curve.density < d_c)
+    est = mean_of_replicas(slopes)
+    return ScalingFit(float(curve.mean[0]), float(curve.mean[-1]), factor, d_c, d_c,
+                      est.mean, est.error, int(window.sum()), int(loss.shape[1]))

@@ -1,0 +1,62 @@
+"""Running an RBM flow on many starting sets at once and reading it out after every step.
+
+All starting sets are concatenated into one batch, flowed together, and split again for the
+read-outs: the classifier's collection distribution (expected value, argmax) and, where a
+physical observable is given, its thermometer reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from nnrg.analysis.thermometry import collection_distribution, read
+from nnrg.models.rbm import RBM, rbm_flow
+
+
+@dataclass
+class FlowReadout:
+    """Per starting set (rows) and step (columns): classifier expected value and argmax,
+    thermometer value (NaN if none); the read-out distributions at the last step; the final
+    states of all sets."""
+
+    expected: np.ndarray
+    argmax: np.ndarray
+    thermometer: np.ndarray
+    final_distribution: np.ndarray
+    final_states: list[np.ndarray]
+
+
+def read_flow(rbm: RBM, starts: list[np.ndarray], steps: int, mode: str, seed: int,
+              classifier: torch.nn.Module, class_values: np.ndarray,
+              thermometer: Callable[[np.ndarray], float] | None = None) -> FlowReadout:
+    """Flow every starting set ``starts[k]`` ``(n_k, d)`` for ``steps`` steps in ``mode``."""
+    sizes = [len(s) for s in starts]
+    bounds = np.cumsum([0, *sizes])
+    v0 = torch.as_tensor(np.concatenate(starts), dtype=torch.float64)
+    states = rbm_flow(rbm, v0, steps, mode, seed)
+    n_sets, n_steps = len(starts), steps + 1
+    expected = np.empty((n_sets, n_steps))
+    argmax = np.empty((n_sets, n_steps))
+    thermo = np.full((n_sets, n_steps), np.nan)
+    final = None
+    for j, state in enumerate(states):
+        dists = [collection_distribution(classifier, state[a:b])
+                 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        for k, d in enumerate(dists):
+            r = read(d, class_values)
+            expected[k, j], argmax[k, j] = r.expected, r.argmax
+            if thermometer is not None:
+                thermo[k, j] = thermometer(state[bounds[k]:bounds[k + 1]].numpy())
+        final = np.stack(dists)
+    last = states[-1].numpy()
+    return FlowReadout(expected, argmax, thermo, final,
+                       [last[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+
+
+def distinct_endpoints(final_distribution: np.ndarray, class_values: np.ndarray) -> int:
+    """Number of distinct argmax classes among the starting sets' final distributions."""
+    return len(np.unique(class_values[np.argmax(final_distribution, axis=1)]))

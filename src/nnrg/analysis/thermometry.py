@@ -1,0 +1,66 @@
+"""Reading the temperature of a *collection* of configurations (study 002).
+
+Classifier read-out: average the softmax over the collection, then take the expected T and
+the argmax. Physical read-out: map an observable (energy per spin) onto a monotone reference
+curve O(T) (exact for the chain, Monte Carlo for the 10 x 10 lattice) by interpolation; it
+needs no training and cannot be fooled by a classifier's bias off its training distribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+def collection_distribution(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
+    """The softmax averaged over the collection ``x`` ``(n, d)`` -> ``(n_classes,)``."""
+    with torch.no_grad():
+        return torch.softmax(model(x.float()), dim=1).mean(dim=0).double().numpy()
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Expected value and argmax of a distribution over class values (temperatures)."""
+
+    expected: float
+    argmax: float
+
+
+def read(distribution: np.ndarray, values: np.ndarray) -> Readout:
+    """Expected value and most probable value of ``distribution`` over ``values``."""
+    p = np.asarray(distribution, dtype=np.float64)
+    return Readout(float(p @ values / p.sum()), float(values[int(np.argmax(p))]))
+
+
+class CurveThermometer:
+    """T read off a reference curve O(T) that increases with T; out-of-range values clip."""
+
+    def __init__(self, temperatures: np.ndarray, observable: np.ndarray) -> None:
+        order = np.argsort(temperatures)
+        temps = np.asarray(temperatures, dtype=np.float64)[order]
+        values = np.asarray(observable, dtype=np.float64)[order]
+        if np.any(np.diff(values) < -1e-9 * (1 + np.abs(values[:-1]))):
+            raise ValueError("the reference curve must increase with T to be inverted")
+        # a flat stretch (the ground state at low T) reads as its lowest temperature
+        values, first = np.unique(values, return_index=True)
+        self.values, self.temperatures = values, temps[first]
+
+    def __call__(self, value: float | np.ndarray) -> float | np.ndarray:
+        """Temperature(s) whose reference value is ``value``."""
+        return np.interp(value, self.values, self.temperatures)
+
+
+def chain_energy_per_spin(v: np.ndarray) -> np.ndarray:
+    """-<v_i v_{i+1}> of periodic chains ``(n, N)`` (also for mean-field states in [-1, 1]);
+    for a chain this *is* minus the nearest-neighbour correlation."""
+    return -(v * np.roll(v, -1, axis=1)).mean(axis=1)
+
+
+def lattice_energy_per_spin(v: np.ndarray, size: int) -> np.ndarray:
+    """-(1/N) sum over nearest-neighbour bonds of periodic ``size x size`` lattices
+    (flattened ``(n, size**2)``, spins or mean-field values)."""
+    s = v.reshape(len(v), size, size)
+    bonds = s * np.roll(s, 1, axis=1) + s * np.roll(s, 1, axis=2)
+    return -bonds.reshape(len(v), -1).mean(axis=1)

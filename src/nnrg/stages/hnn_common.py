@@ -1,0 +1,70 @@
+"""Shared by the study-000 stages: problems from params, seeded models, IMP with progress,
+reference trajectories and the solver-accuracy read-out."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from nnrg.models.hnn import BatchedHNN, solution
+from nnrg.params import HnnTrainingParams, Params
+from nnrg.physics.dynamics import get_system
+from nnrg.pruning.imp import HnnProblem, HnnTraining, ImpResult, PruneGroup, imp
+from nnrg.stages.base import Stage
+from nnrg.stages.io import read_npz
+
+SYSTEMS = ("oscillator", "henon_heiles")
+
+
+def problem(params: Params, name: str) -> HnnProblem:
+    """The initial-value problem of system ``name`` as set in the ``dynamics`` section."""
+    system = get_system(name)
+    cfg = getattr(params.dynamics, name)
+    return HnnProblem(system.field, system.energy, torch.tensor(cfg.z0, dtype=torch.float32),
+                      cfg.t_max_pi * np.pi)
+
+
+def training(cfg: HnnTrainingParams, seed: int) -> HnnTraining:
+    """The library's training recipe from a params section."""
+    return HnnTraining(epochs=cfg.epochs, lr=cfg.lr, lr_final=cfg.lr_final,
+                       schedule=cfg.schedule, n_points=cfg.n_points, jitter=cfg.jitter,
+                       seed=seed, energy_weight=cfg.energy_weight)
+
+
+def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> BatchedHNN:
+    """``n_replicas`` freshly initialised HNNs for ``prob``, from ``seed``."""
+    gen = torch.Generator().manual_seed(seed)
+    return BatchedHNN(n_replicas, len(prob.z0), hidden=hidden, generator=gen)
+
+
+def run_imp(stage: Stage, model: BatchedHNN, prob: HnnProblem, tr: HnnTraining,
+            groups: list[PruneGroup], n_iterations: int, label: str,
+            retrain: bool = True) -> ImpResult:
+    """IMP with a progress bar over iterations (each one a full retraining)."""
+    bar = stage.progress(total=n_iterations + 1, desc=label)
+    result = imp(model, prob, tr, groups, n_iterations, retrain=retrain,
+                 progress=lambda _: bar.update())
+    bar.close()
+    return result
+
+
+def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:
+    """The dynamics stage's reference trajectory ``{t, z, energy}`` of system ``name``."""
+    return read_npz(stage.path(f"data/dynamics/{name}.npz"))
+
+
+def trajectory_errors(model: BatchedHNN, prob: HnnProblem, ref: dict[str, np.ndarray]
+                      ) -> dict[str, np.ndarray]:
+    """Per replica: max |position error|, max |momentum error| and max |H(t) - H(0)| on the
+    reference grid, plus the predicted states ``(R, T, dim)``."""
+    t = torch.tensor(ref["t"], dtype=torch.float32)
+    with torch.no_grad():
+        z, _ = solution(model, t, prob.z0)
+    z = z.double().numpy()
+    half = z.shape[-1] // 2
+    err = np.abs(z - ref["z"][None])
+    energy = prob.energy(z)
+    return {"max_position_error": err[..., :half].max(axis=(1, 2)),
+            "max_momentum_error": err[..., half:].max(axis=(1, 2)),
+            "max_energy_drift": np.abs(energy - float(ref["energy"][0])).max(axis=1),
+            "z": z}

@@ -1,0 +1,49 @@
+"""Stage hnn_dense: dense HNN solvers for both systems, checked against the reference
+trajectories (study 000; Mattheakis et al. 2022). The residual loss alone does not show that
+the solver works, so the trajectory and energy errors are measured and logged."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnrg import plots_hnn
+from nnrg.analysis.stats import mean_of_replicas
+from nnrg.models.hnn import state_arrays
+from nnrg.physics.dynamics import get_system
+from nnrg.pruning.imp import train_hnn
+from nnrg.stages.base import Stage
+from nnrg.stages.hnn_common import SYSTEMS, new_model, problem, reference, trajectory_errors
+from nnrg.stages.hnn_common import training as training_recipe
+from nnrg.stages.io import write_figure, write_npz
+
+
+def main() -> None:
+    stage = Stage("hnn_dense", uses=("dynamics",))
+    p = stage.section
+    metrics: dict = {}
+    for k, name in enumerate(SYSTEMS):
+        prob = problem(stage.params, name)
+        cfg = getattr(p.training, name)
+        model = new_model(p.n_replicas, prob, p.hidden, p.seed + k)
+        bar = stage.progress(total=cfg.epochs, desc=f"{name} x{p.n_replicas} replicas")
+        loss = train_hnn(model, prob, training_recipe(cfg, p.seed + k),
+                         progress=lambda _, b=bar: b.update())
+        bar.close()
+        ref = reference(stage, name)
+        errors = trajectory_errors(model, prob, ref)
+        write_npz(stage.path(f"models/hnn_dense/{name}.npz"), **state_arrays(model))
+        metrics[name] = {
+            "residual_loss": mean_of_replicas(loss).as_dict(),
+            "log10_residual_loss": mean_of_replicas(np.log10(loss)).as_dict(),
+            "epochs": cfg.epochs,
+            **{key: mean_of_replicas(errors[key]).as_dict()
+               for key in ("max_position_error", "max_momentum_error", "max_energy_drift")},
+            "worst_replica_position_error": float(errors["max_position_error"].max()),
+        }
+        fig = plots_hnn.solver_vs_reference(
+            ref["t"], ref["z"], errors["z"], get_system(name).labels,
+            f"{name}: {p.n_replicas} dense HNNs after {cfg.epochs} epochs vs reference")
+        stage.add_artifact(write_figure(stage.path(f"reports/figures/hnn_dense_{name}.png"),
+                                        fig), "figures")
+    stage.add_artifact(stage.path("models/hnn_dense"), "models")
+    stage.finish(metrics)

@@ -1,0 +1,63 @@
+"""Shared by the study-002 stages: Ising sets as flat +-1 arrays, the read-out classifiers,
+and the MNIST split."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from nnrg.models.classifier import mlp
+from nnrg.params import Params
+from nnrg.stages.base import Stage
+from nnrg.stages.io import read_json, read_npz
+
+ISING = {"chain": "data/ising_chain", "lattice": "data/ising_temperatures"}
+MNIST_DIR = "data/mnist"
+MNIST_SIZES = [784, 196, 49, 20, 10]
+
+
+def ising_set(stage: Stage, system: str, name: str) -> dict[str, np.ndarray]:
+    """``{spins (n, d) float64, label, temperature}`` of one set ('train', 'test', 'heldout')."""
+    data = read_npz(stage.path(f"{ISING[system]}/{name}.npz"))
+    data["spins"] = data["spins"].reshape(len(data["spins"]), -1).astype(np.float64)
+    return data
+
+
+def temperatures(stage: Stage, system: str) -> np.ndarray:
+    """The temperature grid of ``system``'s data (class k <-> temperatures[k])."""
+    return np.asarray(read_json(stage.path(f"{ISING[system]}/meta.json"))["temperatures"])
+
+
+def classifier_sizes(params: Params, system: str, n_inputs: int, n_classes: int) -> list[int]:
+    """Layer sizes of a read-out classifier: temperature MLPs or the MNIST digit MLP."""
+    p = params.rbm_classifiers
+    if system == "mnist":
+        return MNIST_SIZES
+    hidden = p.chain_hidden if system == "chain" else p.lattice_hidden
+    return [n_inputs, hidden, n_classes]
+
+
+def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int
+                    ) -> torch.nn.Module:
+    """A trained read-out classifier from ``models/classifiers/<system>.npz``."""
+    from nnrg.models.training import load_state_arrays
+
+    model = mlp(classifier_sizes(stage.params, system, n_inputs, n_classes),
+                "relu" if system == "mnist" else "tanh")
+    return load_state_arrays(model, read_npz(stage.path(f"models/classifiers/{system}.npz"))
+                             ).eval()
+
+
+def mnist_split(n: int, test_fraction: float, heldout_fraction: float, seed: int
+                ) -> dict[str, np.ndarray]:
+    """Seeded disjoint index sets train / test / heldout."""
+    perm = np.random.default_rng(seed).permutation(n)
+    n_test, n_held = int(round(test_fraction * n)), int(round(heldout_fraction * n))
+    return {"test": np.sort(perm[:n_test]), "heldout": np.sort(perm[n_test:n_test + n_held]),
+            "train": np.sort(perm[n_test + n_held:])}
+
+
+def epochs_for(t, n_train: int) -> int:
+    """``t.epochs``, raised so that small training sets still get ``t.min_updates`` updates."""
+    per_epoch = max(1, -(-n_train // t.batch_size))
+    return max(t.epochs, -(-t.min_updates // per_epoch))
