@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 RUN := PATH="$(BIN):$$PATH" DVC_NO_ANALYTICS=1
 P ?= default
 
-.PHONY: install repro test test-all lint ui profile baselines bench check-metrics clean-venv
+.PHONY: install repro test test-all test-browser browser-deps lint ui profile baselines bench \
+	check-metrics clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,7 @@ install: $(STAMP)  ## create .venv and install nnrg with its pinned dependencies
 
 repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show the claims
 	$(RUN) dvc repro
+	$(RUN) python -m nnrg readme
 	@cat reports/claims.md
 
 test: install  ## lint, then the fast test suite (includes the tiny pipeline end to end)
@@ -26,6 +28,12 @@ test: install  ## lint, then the fast test suite (includes the tiny pipeline end
 
 test-all: install  ## every test, slow ones included
 	$(RUN) python -m pytest -q
+
+browser-deps:  ## Debian's chromium and chromedriver for the MLflow UI browser test (needs root)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
+test-browser: install  ## MLflow UI in headless Chromium against a tiny-pipeline store (slow)
+	$(RUN) python -m pytest -m slow -q -s tests/test_mlflow_ui.py
 
 lint: install
 	$(RUN) ruff check src tests benchmarks

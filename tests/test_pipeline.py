@@ -44,6 +44,22 @@ def test_second_repro_is_a_noop(tiny_pipeline):
     assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
 
 
+def test_param_change_reruns_only_that_stage_and_its_descendants(tiny_pipeline, tmp_path):
+    import re
+    import shutil
+
+    import yaml
+
+    repo = shutil.copytree(tiny_pipeline, tmp_path / "repo", symlinks=True)
+    env = pipeline_env(repo)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["beta_flow"]["iterations"] += 1
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    res = run([sys.executable, "-m", "dvc", "repro"], repo, env)
+    ran = set(re.findall(r"Running stage '([^']+)'", res.stdout))
+    assert ran == {"beta_flow", "report"}, res.stdout
+
+
 @pytest.mark.parametrize("stage", ["ising_wide", "ae_wide", "nnqft_width", "imp_global",
                                    "rbm_ising"])
 def test_forced_rerun_gives_identical_bytes(tiny_pipeline, stage):

@@ -41,6 +41,7 @@ def temperature_flows(panels: dict[str, dict[str, np.ndarray]], steps: np.ndarra
         ax.set_xlabel("RBM flow step")
         ax.set_ylabel(ylabel)
         ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(0, steps[-1])
     axes[0][0].legend(fontsize=6)
     fig.text(0.01, 0.01, "solid: classifier (expected T); dashed: energy thermometer",
              fontsize=6)

@@ -1,0 +1,109 @@
+"""The MLflow UI, in a real headless browser, shows what the tiny pipeline logged.
+
+Slow and needs Debian's ``chromium`` and ``chromium-driver`` plus ``selenium`` (``make
+browser-deps``); run with ``make test-browser`` or ``pytest -m slow tests/test_mlflow_ui.py``.
+Saves screenshots under ``reports/browser/`` of the tiny copy (path printed on failure).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMEDRIVER = shutil.which("chromedriver")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui(tiny_pipeline):
+    """``mlflow ui`` on 127.0.0.1 against the tiny pipeline's store; yields (url, repo)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "ui", "--host", "127.0.0.1", "--port", str(port),
+         "--backend-store-uri", f"sqlite:///{tiny_pipeline}/mlflow.db",
+         "--default-artifact-root", str(tiny_pipeline / "mlartifacts")],
+        cwd=tiny_pipeline, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{url}/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("the MLflow UI did not come up within 60 s")
+    yield url, tiny_pipeline
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMEDRIVER and CHROMIUM):
+        pytest.skip("needs chromium and chromedriver (make browser-deps)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=1600,1000"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for_text(driver, texts: list[str], timeout: float = 60.0) -> str:
+    """The page source once every one of ``texts`` appears in it (fails after ``timeout``)."""
+    deadline = time.time() + timeout
+    source = ""
+    while time.time() < deadline:
+        source = driver.page_source
+        if all(t in source for t in texts):
+            return source
+        time.sleep(0.5)
+    missing = [t for t in texts if t not in source]
+    raise AssertionError(f"not shown in the browser after {timeout} s: {missing}")
+
+
+def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser):
+    from mlflow.tracking import MlflowClient
+
+    url, repo = ui
+    shots = Path(repo) / "reports" / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    client = MlflowClient(f"sqlite:///{repo}/mlflow.db")
+    exp = client.get_experiment_by_name("nnrg")
+    runs = client.search_runs([exp.experiment_id], max_results=500)
+    parent = next(r for r in runs if "mlflow.parentRunId" not in r.data.tags)
+    child = next(r for r in runs if r.data.tags.get("stage") == "dynamics")
+
+    browser.get(f"{url}/#/experiments/{exp.experiment_id}")
+    wait_for_text(browser, ["nnrg", parent.info.run_name])
+    browser.save_screenshot(str(shots / "experiment.png"))
+
+    browser.get(f"{url}/#/experiments/{exp.experiment_id}/runs/{child.info.run_id}")
+    wait_for_text(browser, [child.info.run_name, "henon_heiles.energy0"])
+    browser.save_screenshot(str(shots / "stage_run.png"))
+
+    browser.get(f"{url}/#/experiments/{exp.experiment_id}/runs/{child.info.run_id}/artifacts")
+    wait_for_text(browser, ["figures", "dynamics_oscillator.png"])
+    browser.save_screenshot(str(shots / "artifacts.png"))
+    print(f"screenshots in {shots}")
