@@ -83,8 +83,20 @@ def wait_for_text(driver, texts: list[str], timeout: float = 60.0) -> str:
     raise AssertionError(f"not shown in the browser after {timeout} s: {missing}")
 
 
+def click_text(driver, text: str) -> None:
+    """Click the first displayed element whose own text is ``text`` (by script: the tree's
+    labels sit under overlays that reject synthetic pointer clicks)."""
+    from selenium.webdriver.common.by import By
+
+    found = [e for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
+             if e.is_displayed()]
+    assert found, f"no visible element with text {text!r}"
+    driver.execute_script("arguments[0].click();", found[0])
+
+
 def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser):
     from mlflow.tracking import MlflowClient
+    from selenium.webdriver.common.by import By
 
     url, repo = ui
     shots = Path(repo) / "reports" / "browser"
@@ -94,16 +106,31 @@ def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser)
     runs = client.search_runs([exp.experiment_id], max_results=500)
     parent = next(r for r in runs if "mlflow.parentRunId" not in r.data.tags)
     child = next(r for r in runs if r.data.tags.get("stage") == "dynamics")
+    base = f"{url}/#/experiments/{exp.experiment_id}"
 
-    browser.get(f"{url}/#/experiments/{exp.experiment_id}")
+    # MLflow 3 opens an experiment on its GenAI overview; the training-runs table is /runs
+    browser.get(f"{base}/runs")
     wait_for_text(browser, ["nnrg", parent.info.run_name])
     browser.save_screenshot(str(shots / "experiment.png"))
 
-    browser.get(f"{url}/#/experiments/{exp.experiment_id}/runs/{child.info.run_id}")
-    wait_for_text(browser, [child.info.run_name, "henon_heiles.energy0"])
+    # every stage run is a child of the parent; the table's search finds them by their tag
+    browser.get(f"{base}/runs?searchFilter=tags.stage%20%3D%20%27dynamics%27")
+    wait_for_text(browser, ["dynamics"])
+    browser.get(f"{base}/runs/{child.info.run_id}")
+    wait_for_text(browser, [child.info.run_name, "henon_heiles.energy0", parent.info.run_name])
     browser.save_screenshot(str(shots / "stage_run.png"))
 
-    browser.get(f"{url}/#/experiments/{exp.experiment_id}/runs/{child.info.run_id}/artifacts")
-    wait_for_text(browser, ["figures", "dynamics_oscillator.png"])
-    browser.save_screenshot(str(shots / "artifacts.png"))
+    browser.get(f"{base}/runs/{child.info.run_id}/artifacts")
+    wait_for_text(browser, ["figures"])
+    click_text(browser, "figures")
+    wait_for_text(browser, ["dynamics_oscillator.png"])
+    click_text(browser, "dynamics_oscillator.png")
+    deadline = time.time() + 30
+    widths: list[int] = []
+    while time.time() < deadline and not any(w >= 200 for w in widths):
+        time.sleep(0.5)
+        widths = [browser.execute_script("return arguments[0].naturalWidth", img)
+                  for img in browser.find_elements(By.TAG_NAME, "img")]
+    browser.save_screenshot(str(shots / "figure.png"))
+    assert any(w >= 200 for w in widths), f"the figure did not render (img widths {widths})"
     print(f"screenshots in {shots}")
