@@ -42,7 +42,6 @@ def read_flow(rbm: RBM, starts: list[np.ndarray], steps: int, mode: str, seed: i
     expected = np.empty((n_sets, n_steps))
     argmax = np.empty((n_sets, n_steps))
     thermo = np.full((n_sets, n_steps), np.nan)
-    final = None
     for j, state in enumerate(states):
         dists = [collection_distribution(classifier, state[a:b])
                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
@@ -51,7 +50,7 @@ def read_flow(rbm: RBM, starts: list[np.ndarray], steps: int, mode: str, seed: i
             expected[k, j], argmax[k, j] = r.expected, r.argmax
             if thermometer is not None:
                 thermo[k, j] = thermometer(state[bounds[k]:bounds[k + 1]].numpy())
-        final = np.stack(dists)
+    final = np.stack(dists)  # the last step's distributions
     last = states[-1].numpy()
     return FlowReadout(expected, argmax, thermo, final,
                        [last[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)])

@@ -191,7 +191,7 @@ def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> di
 
 def save_figures(stage: Stage, figures: dict, temps: dict[str, np.ndarray]) -> None:
     """Flow curves per system (figs. 4.2-4.4, 4.6-4.9, 4.16-4.18) for each CD / flow mode."""
-    groups = {"chain": [n for n in ("chain_all", "chain_T0", "chain_Tmax")],
+    groups = {"chain": ["chain_all", "chain_T0", "chain_Tmax"],
               "lattice": ["lattice_all", "lattice_low", "lattice_high", "lattice_excluded"],
               "sparse": ["sparse_T0", "sparse_T0_Tinf"]}
     for group, names in groups.items():

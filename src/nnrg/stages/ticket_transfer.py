@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_hnn
-from nnrg.analysis.imp_scaling import loss_curve, lowest_ticket_density
+from nnrg.analysis.imp_scaling import LossCurve, loss_curve, lowest_ticket_density
 from nnrg.models.hnn import LAYERS, from_state_arrays
 from nnrg.pruning.imp import train_hnn, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
@@ -106,7 +106,7 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list[s
 def _tickets(density: np.ndarray, loss: np.ndarray, dense: float, factor: float) -> float:
     """Lowest density of the unbroken run of losses within ``factor`` of the target's dense."""
     curve = loss_curve(density, loss)
-    anchored = curve.__class__(np.r_[1.0, curve.density], np.r_[dense, curve.mean],
+    anchored = LossCurve(np.r_[1.0, curve.density], np.r_[dense, curve.mean],
                                np.r_[dense, curve.low], np.r_[dense, curve.high])
     return lowest_ticket_density(anchored, factor)
 
