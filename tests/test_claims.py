@@ -1,68 +1,226 @@
-"""Claims registry: test kinds, statuses, and the committed registry's consistency."""
+"""The claims engine: the decision rule, the statuses and their order, and the committed
+registry (every claim can fail, every reason renders its numbers, every condition and metric
+it names exists in the committed run)."""
+
+import json
+import re
 
 import pytest
 import yaml
 
-from nnrg.claims import TESTS, evaluate, render_markdown
+from nnrg.claims import STATUSES, K, evaluate, registry_problems
+from nnrg.claims.report import as_json, counts, readme_block, render_markdown
+from nnrg.claims.rules import Criterion, decide, fmt, quoted_precision
+from nnrg.stages.io import load_metrics_dir
 
-METRICS = {"s": {"x": 1.0, "err": 0.1, "c": 0.5}}
+RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
+METRICS = {"s": {"x": 1.0, "err": 0.01, "n": 4, "c": 0.5, "zero": 0.0, "big_err": 1.0,
+                 "alt": 3.0, "count": 2, "ran_with": RAN}}
 
 
-def claim(test, **kw):
-    return {"id": "c", "paper": "001", "statement": "x is one", "paper_value": 1.02,
-            "metric": "s:x", "error": "s:err", "test": test, **kw}
+def claim(test=None, **kw):
+    base = {"id": "c", "paper": "001", "statement": "x is one", "paper_value": "1.02",
+            "metric": "s:x", "error": "s:err", "test": test or {"kind": "value"},
+            "contradiction": 0.0}
+    return {**base, **kw}
+
+
+def test_quoted_precision_is_half_a_unit_in_the_last_digit():
+    assert quoted_precision("-0.1710") == pytest.approx(5e-5)
+    assert quoted_precision("0.9") == pytest.approx(0.05)
+    assert quoted_precision("-6") == pytest.approx(0.5)
+    assert quoted_precision("> 0") is None
+
+
+def test_value_passes_within_precision_plus_k_standard_errors():
+    # |1.0 - 1.02| = 0.02 <= 0.005 + K x 0.01 (K = 3)
+    v = evaluate(claim(n="s:n"), METRICS)
+    assert v.status == "reproduced" and v.n == 4
+    assert "0.02" in v.reason and "1.02" in v.reason and fmt(K) in v.reason
+
+
+def test_value_fails_beyond_precision_plus_k_standard_errors():
+    v = evaluate(claim(paper_value="1.2"), METRICS)
+    assert v.status == "not reproduced" and ">" in v.reason and "1.2" in v.reason
+
+
+def test_paper_error_bar_replaces_the_quoted_precision():
+    assert evaluate(claim(paper_value="1.2", paper_error=0.2), METRICS).status == "reproduced"
+
+
+def test_a_test_that_would_also_pass_at_the_contradiction_is_inconclusive():
+    v = evaluate(claim(error="s:big_err", paper_value="1.5"), METRICS)
+    assert v.status == "inconclusive" and "contradiction" in v.reason
+
+
+@pytest.mark.parametrize("metric, error, expected, status", [
+    ("s:x", "s:err", 1, "reproduced"),
+    ("s:x", "s:err", -1, "not reproduced"),
+    ("s:x", "s:big_err", 1, "inconclusive"),   # |1.0| <= 3 x 1.0: not resolved from zero
+    ("s:zero", None, 1, "inconclusive"),
+])
+def test_sign_tests_count_only_values_resolved_from_zero(metric, error, expected, status):
+    c = claim({"kind": "sign", "expected": expected}, metric=metric, error=error,
+              paper_value="> 0")
+    assert evaluate(c, METRICS).status == status
 
 
 @pytest.mark.parametrize("test, status", [
-    ({"kind": "within", "tolerance": 0.05}, "reproduced"),
-    ({"kind": "within", "tolerance": 0.01}, "not reproduced"),
-    ({"kind": "within", "tolerance": 0.0, "sigmas": 1}, "reproduced"),
-    ({"kind": "at_most", "bound": "s:c"}, "not reproduced"),
-    ({"kind": "at_least", "bound": "s:c"}, "reproduced"),
+    ({"kind": "at_most", "bound": 1.1}, "reproduced"),
+    ({"kind": "at_most", "bound": 0.9}, "not reproduced"),
+    ({"kind": "at_most", "bound": 1.01}, "inconclusive"),  # 1.0 + 3 x 0.01 straddles 1.01
+    ({"kind": "at_least", "bound": "s:c"}, "inconclusive"),  # passes at contradiction 5 too
     ({"kind": "between", "low": 0.9, "high": 1.1}, "reproduced"),
-    ({"kind": "sign", "expected": -1}, "not reproduced"),
-    ({"kind": "sign", "expected": 1, "sigmas": 5}, "reproduced"),
+    ({"kind": "between", "low": 1.5, "high": 2.0}, "not reproduced"),
+    ({"kind": "equals", "target": 2}, "not reproduced"),
 ])
-def test_test_kinds(test, status):
-    assert evaluate(claim(test), METRICS).status == status
+def test_bound_tests_have_three_outcomes(test, status):
+    c = claim(test, paper_value="~1", tolerance_reason="test", contradiction=5.0)
+    assert evaluate(c, METRICS).status == status
+
+
+def test_equals_passes_on_the_exact_count():
+    c = claim({"kind": "equals"}, metric="s:count", error=None, paper_value="2")
+    assert evaluate(c, METRICS).status == "reproduced"
+
+
+def test_differing_condition_gives_no_verdict_and_names_it():
+    c = claim(conditions={"s.epochs": 50000, "s.method.readout": "ours"})
+    v = evaluate(c, METRICS)
+    assert v.status == "not at paper settings"
+    assert "s.epochs = 100 (paper: 50000)" in v.reason and "readout" not in v.reason
+    assert [x.matched for x in v.conditions] == [False, True]
+
+
+def test_a_free_condition_is_shown_but_does_not_block_the_verdict():
+    c = claim(conditions={"s.rate": {"value": 0.01, "free": "the paper says so"}})
+    v = evaluate(c, METRICS)
+    assert v.status == "reproduced" and v.conditions[0].free == "the paper says so"
+
+
+def test_metric_references_can_be_conditions_with_a_relative_tolerance():
+    c = claim(conditions={"s:c": {"value": 0.52, "rel_tol": 0.05}})
+    assert evaluate(c, METRICS).status == "reproduced"
+
+
+def test_unknown_condition_key_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="s.nonsense"):
+        evaluate(claim(conditions={"s.nonsense": 1}), METRICS)
+
+
+def test_a_stage_that_recorded_no_conditions_leaves_the_claim_pending():
+    metrics = {"s": {k: v for k, v in METRICS["s"].items() if k != "ran_with"}}
+    v = evaluate(claim(conditions={"s.epochs": 1}), metrics)
+    assert v.status == "pending" and "rerun" in v.reason
 
 
 def test_missing_metric_is_pending():
-    v = evaluate(claim({"kind": "within", "tolerance": 1}, metric="t:y"), METRICS)
+    v = evaluate(claim(metric="t:y"), METRICS)
     assert v.status == "pending" and v.value is None
 
 
 def test_failed_claim_with_passing_dispute_is_disputed():
-    c = claim({"kind": "within", "tolerance": 0.0},
-              dispute={"metric": "s:c", "test": {"kind": "at_most", "bound": 1}, "why": "other"})
+    c = claim(paper_value="0.5", dispute={"metric": "s:c", "test": {"kind": "value"},
+                                          "why": "another explanation"})
     v = evaluate(c, METRICS)
-    assert v.status == "disputed" and "other" in v.why
+    assert v.status == "disputed" and "another explanation" in v.reason and "0.5" in v.reason
 
 
-def test_unknown_test_kind_is_rejected():
-    with pytest.raises(ValueError, match="valid"):
-        evaluate(claim({"kind": "roughly"}), METRICS)
+def test_dispute_with_matching_own_conditions_overrides_not_at_paper_settings():
+    c = claim(paper_value="0.5", conditions={"s.epochs": 50000},
+              dispute={"metric": "s:c", "test": {"kind": "value"}, "why": "bound",
+                       "conditions": {"s.rate": 0.1}})
+    assert evaluate(c, METRICS).status == "disputed"
+    c["dispute"]["conditions"] = {"s.rate": 0.5}
+    assert evaluate(c, METRICS).status == "not at paper settings"
 
 
-def test_markdown_has_a_row_per_claim():
-    rows = [evaluate(claim({"kind": "within", "tolerance": 0.05}), METRICS)] * 3
-    text = render_markdown(rows)
-    assert text.count("| c | 001 |") == 3 and "reproduced: 3" in text
-
-
-def test_committed_registry_is_well_formed(repo_root):
-    from nnrg.cli import STAGES
-
-    claims = yaml.safe_load((repo_root / "reports/claims.yaml").read_text())["claims"]
-    ids = [c["id"] for c in claims]
-    assert len(ids) == len(set(ids))
-    for c in claims:
-        assert c["test"]["kind"] in TESTS, c["id"]
-        assert c["metric"].split(":")[0] in STAGES, c["id"]
-
-
-def test_unresolved_measurement_is_not_reproduced_with_its_reason():
-    c = claim({"kind": "within", "tolerance": 1},
-              resolution={"metric": "s:c", "at_least": 3, "why": "too noisy"})
+def test_choices_that_disagree_make_the_verdict_fragile():
+    c = claim(choices=[{"label": "other read-out", "metric": "s:alt"}])
     v = evaluate(c, METRICS)
-    assert v.status == "not reproduced" and v.why == "too noisy"
+    assert v.status == "reproduced" and v.fragile
+    assert [ch.result for ch in v.choices] == ["pass", "fail"]
+    agree = claim(choices=[{"label": "same", "metric": "s:x", "error": "s:err"}])
+    assert not evaluate(agree, METRICS).fragile
+
+
+def test_definitions_are_checked_but_never_counted():
+    v = evaluate(claim(kind="definition"), METRICS)
+    assert v.status == "definition" and v.reason.startswith("agrees")
+    assert sum(counts([v]).values()) == 0
+
+
+def test_too_few_resolved_points_is_inconclusive():
+    c = claim(resolved={"metric": "s:count", "at_least": 3})
+    v = evaluate(c, METRICS)
+    assert v.status == "inconclusive" and "only 2" in v.reason
+
+
+def test_registry_entries_are_validated():
+    with pytest.raises(ValueError, match="why_fail"):
+        evaluate(claim(why_fail="fixed prose"), METRICS)
+    with pytest.raises(ValueError, match="tolerance_reason"):
+        evaluate(claim(tolerance=0.1), METRICS)
+    with pytest.raises(ValueError, match="unknown test kind"):
+        decide(Criterion("roughly"), 1.0, None)
+
+
+def test_registry_checks_catch_a_test_that_cannot_fail():
+    loose = claim(tolerance=10, tolerance_reason="too loose")
+    assert any("cannot fail" in p for p in registry_problems([loose], METRICS))
+    assert any("no contradiction" in p for p in registry_problems(
+        [claim(contradiction=None)], METRICS))
+    assert any("no metric" in p for p in registry_problems(
+        [claim(error="s:missing")], METRICS))
+    assert any("tolerance_reason" in p for p in registry_problems(
+        [claim({"kind": "at_most", "bound": 2.0})], METRICS))
+    assert registry_problems([claim()], METRICS) == []
+
+
+def test_report_groups_by_study_and_keeps_checks_and_definitions_apart():
+    verdicts = [evaluate(claim(id="a"), METRICS),
+                evaluate(claim(id="b", paper_value="1.2"), METRICS),
+                evaluate(claim(id="V-a", paper="validation", study="001"), METRICS),
+                evaluate(claim(id="d", kind="definition"), METRICS)]
+    text = render_markdown(verdicts, {"001": "a study"}, [{"id": "old", "note": "retired"}])
+    assert "## Study 001: a study" in text and "2 claims: 1 reproduced, 1 not reproduced" in text
+    assert "### Validation checks and controls (study 001)" in text
+    assert "## Definitions" in text and "`old`: retired" in text
+    for status in STATUSES:
+        assert f"*{status}*" in text
+    assert readme_block(verdicts, {"001": "a study"}) in text
+    summary = as_json(verdicts)
+    assert summary["counts"]["reproduced"] == 1 and summary["definitions"] == 1
+    assert summary["validation"]["reproduced"] == 1
+
+
+# ---- the committed registry and run -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def committed(repo_root):
+    registry = yaml.safe_load((repo_root / "reports/claims.yaml").read_text())
+    metrics = load_metrics_dir(repo_root / "reports/metrics", exclude=("claims", "report"))
+    return registry, metrics
+
+
+def test_committed_registry_has_no_problems(committed):
+    registry, metrics = committed
+    assert registry_problems(registry["claims"], metrics) == []
+
+
+def test_committed_claims_json_and_claims_md_agree_with_the_registry(committed, repo_root):
+    registry, metrics = committed
+    verdicts = [evaluate(c, metrics) for c in registry["claims"]]
+    stored = json.loads((repo_root / "reports/metrics/claims.json").read_text())
+    assert stored["counts"] == as_json(verdicts)["counts"], "rerun the report stage"
+    assert [c["status"] for c in stored["claims"]] == [v.status for v in verdicts]
+    md = (repo_root / "reports/claims.md").read_text()
+    for v in verdicts:
+        assert re.search(rf"\| {re.escape(v.id)} \|", md), v.id
+
+
+def test_every_committed_claim_names_its_study(committed):
+    registry, _ = committed
+    studies = set(registry["studies"])
+    for c in registry["claims"]:
+        assert str(c.get("study", c["paper"])) in studies, c["id"]

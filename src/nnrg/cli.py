@@ -3,7 +3,7 @@
     python -m nnrg ising_critical             # one stage (what dvc.yaml calls)
     python -m nnrg profile tiny               # rewrite params.yaml as the tiny profile
     python -m nnrg params                     # validate params.yaml and print it
-    python -m nnrg readme [--check]           # README claims table <- reports/claims.md
+    python -m nnrg readme [--check]           # README claims summary <- reports/claims.md
     python -m nnrg check-metrics --against HEAD   # metric-regression gate
 """
 
@@ -80,14 +80,14 @@ def check_metrics(root: Path, against: str | None, baseline_dir: Path | None,
 
 
 def sync_readme(root: Path, check: bool) -> int:
-    """Rewrite (or with ``check``, compare) the README's generated claims table."""
+    """Rewrite (or with ``check``, compare) the README's generated claims summary."""
     from nnrg import readme
 
     current = (root / "README.md").read_text()
     wanted = readme.sync(current, (root / "reports/claims.md").read_text())
     if check:
         ok = wanted == current
-        print("README claims table is " + ("up to date" if ok else
+        print("README claims summary is " + ("up to date" if ok else
                                            "out of date: run `python -m nnrg readme`"))
         return 0 if ok else 1
     write_text(root / "README.md", wanted)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     prof = sub.add_parser("profile", help="rewrite params.yaml from a profile")
     prof.add_argument("name", choices=PROFILES)
     sub.add_parser("params", help="validate params.yaml and print it")
-    rd = sub.add_parser("readme", help="copy reports/claims.md into the README's claims table")
+    rd = sub.add_parser("readme", help="copy the claims summary into the README")
     rd.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
     chk = sub.add_parser("check-metrics", help="fail if a gated metric regressed")
     chk.add_argument("--against", default="HEAD", help="git revision holding the baseline")

@@ -41,3 +41,11 @@ def test_thermometer_inverts_exact_energy():
     for beta in (0.1, 0.35, 0.4407, 0.55):
         assert thermo(np.array([kaufman_energy_and_heat(32, beta)[0]]))[0] == pytest.approx(
             beta, abs=2e-3)
+
+
+def test_unwindowed_crossing_is_found_outside_any_window():
+    beta = np.linspace(0.1, 0.6, 30)
+    line = 0.8 + 0.0 * beta  # meets beta' = beta at 0.8, outside [0.3, 0.7]
+    assert fit_crossing(beta, line, 1, (0.3, 0.7)) is None
+    c = fit_crossing(beta, line, 1, None)
+    assert c is not None and abs(c.beta - 0.8) < 1e-9 and c.attractive

@@ -28,20 +28,24 @@ class Crossing:
 
 
 def fit_crossing(beta: np.ndarray, beta_prime: np.ndarray, degree: int,
-                 window: tuple[float, float]) -> Crossing | None:
+                 window: tuple[float, float] | None) -> Crossing | None:
     """Fit beta' = poly(beta) of ``degree``; the crossing with beta' = beta inside ``window``.
 
-    Returns the crossing closest to the window's centre, or None if the fit does not cross.
+    Returns the crossing closest to the window's centre (with ``window=None``: any real
+    crossing, the one closest to the fitted data's centre), or None if the fit does not cross.
     """
     coef = np.polyfit(beta, beta_prime, degree)
     diff = coef.copy()
     diff[-2] -= 1.0
     roots = np.roots(diff)
     real = roots[np.abs(roots.imag) < 1e-9].real
-    inside = real[(real >= window[0]) & (real <= window[1])]
+    if window is None:
+        inside, centre = real, 0.5 * (float(np.min(beta)) + float(np.max(beta)))
+    else:
+        inside = real[(real >= window[0]) & (real <= window[1])]
+        centre = 0.5 * (window[0] + window[1])
     if len(inside) == 0:
         return None
-    centre = 0.5 * (window[0] + window[1])
     root = float(inside[np.argmin(np.abs(inside - centre))])
     return Crossing(root, float(np.polyval(np.polyder(coef), root)), degree)
 

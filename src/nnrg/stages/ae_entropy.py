@@ -20,7 +20,7 @@ KINDS = ("input", "ae", "decimated")
 
 
 def main() -> None:
-    stage = Stage("ae_entropy")
+    stage = Stage("ae_entropy", uses=("ae_wide",))
     p = stage.section
     data = read_npz(stage.path("data/ising_entropy/lattices.npz"))
     ae = load_model(stage, MODEL, LinearChain(AE_SIZES))
@@ -55,7 +55,8 @@ def main() -> None:
 
     def gap(a: str, b: str, k: int) -> dict[str, float]:
         ea, eb = table[a][k], table[b][k]
-        return {"value": ea.mean - eb.mean, "error": float(np.hypot(ea.error, eb.error))}
+        return {"value": ea.mean - eb.mean, "error": float(np.hypot(ea.error, eb.error)),
+                "n": min(ea.n, eb.n)}
 
     stage.finish({
         "betas": betas, "entropy": {kind: [e.as_dict() for e in table[kind]] for kind in KINDS},

@@ -14,7 +14,14 @@ from nnrg.models.training import History, evaluate, validation_split
 from nnrg.physics.rg import decimation_matrices
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz, write_figure
-from nnrg.stages.training_common import as_tensor, fit, save_curves, save_model, subset
+from nnrg.stages.training_common import (
+    AE_METHOD,
+    as_tensor,
+    fit,
+    save_curves,
+    save_model,
+    subset,
+)
 
 OUT = "models/ae_models"
 SHALLOW = {  # name: (sizes, input key, target key)
@@ -76,7 +83,7 @@ def main() -> None:
         save_model(stage, f"{OUT}/{name}.npz", model)
     save_curves(stage, "ae_models", histories)
     make_figures(stage, test, deep, nets, model1)
-    stage.finish(metrics)
+    stage.finish(metrics, method=AE_METHOD)
 
 
 def make_figures(stage: Stage, test: dict, deep: dict, nets: dict, model1: LinearChain) -> None:

@@ -7,7 +7,14 @@ import torch
 from nnrg.models.autoencoder import AE_SIZES, LinearChain
 from nnrg.models.training import evaluate
 from nnrg.stages.base import Stage
-from nnrg.stages.training_common import as_tensor, fit, load_wide_beta, save_curves, save_model
+from nnrg.stages.training_common import (
+    AE_METHOD,
+    as_tensor,
+    fit,
+    load_wide_beta,
+    save_curves,
+    save_model,
+)
 
 MODEL = "models/ae_wide.npz"
 
@@ -24,4 +31,5 @@ def main() -> None:
     save_model(stage, MODEL, model)
     save_curves(stage, "ae_wide", {"ae_wide": history})
     stage.finish({"train_loss": history.train[-1], "validation_loss": history.validation[-1],
-                  "test_loss": evaluate(model, x_test, x_test, "hinge"), "n_train": len(x)})
+                  "test_loss": evaluate(model, x_test, x_test, "hinge"), "n_train": len(x)},
+                 method=AE_METHOD)

@@ -80,6 +80,13 @@ class Stage:
         sections = {self.name: tree[self.name], **{u: tree[u] for u in self.uses}}
         return flatten(sections)
 
+    def ran_with(self, method: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The conditions this run had, for the claims engine: every param the stage read, as
+        ``section.dotted.key``, plus fixed facts of the method that no param selects (a
+        read-out, a loss normalisation) as ``<stage>.method.<name>``."""
+        facts = {f"{self.name}.method.{k}": v for k, v in (method or {}).items()}
+        return {**self._logged_params(), **facts}
+
     def _input_tags(self) -> dict[str, str]:
         dvc_yaml = self.root / "dvc.yaml"
         if not dvc_yaml.exists():
@@ -92,9 +99,12 @@ class Stage:
                 tags[f"input_md5.{dep}"] = tracking.file_digest(dep_path)
         return tags
 
-    def finish(self, metrics: dict[str, Any], finish_parent: bool = False) -> Path:
-        """Write ``reports/metrics/<stage>.json`` and log params, metrics, artifacts to MLflow."""
-        metrics_path = write_json(self.path(f"reports/metrics/{self.name}.json"), metrics)
+    def finish(self, metrics: dict[str, Any], finish_parent: bool = False,
+               method: dict[str, Any] | None = None) -> Path:
+        """Write ``reports/metrics/<stage>.json`` (with the run's conditions under
+        ``ran_with``, see :meth:`ran_with`) and log params, metrics, artifacts to MLflow."""
+        metrics_path = write_json(self.path(f"reports/metrics/{self.name}.json"),
+                                  {**metrics, "ran_with": self.ran_with(method)})
         self.add_artifact(metrics_path, "metrics")
         elapsed = time.perf_counter() - self.started
         self.log(f"done in {elapsed:.1f} s")
@@ -102,7 +112,7 @@ class Stage:
             numeric = numeric_leaves(metrics)
             numeric["wall_time_s"] = elapsed
             tags = {"nnrg_profile": self.params.pipeline.profile, **self._input_tags()}
-            record = tracking.StageRecord(self.name, self._logged_params(), numeric,
+            record = tracking.StageRecord(self.name, self.ran_with(method), numeric,
                                           self.artifacts, tags)
             tracking.log_stage(record, self.root, self.params.pipeline.experiment,
                                finish_parent=finish_parent)

@@ -27,7 +27,7 @@ READ_OUTS = ("ae_raw", "ae_signed", "input_only", "ae_energy")  # input_energy i
 
 
 def main() -> None:
-    stage = Stage("beta_flow", uses=("beta_regressor",))
+    stage = Stage("beta_flow", uses=("beta_regressor", "ae_wide"))
     p = stage.section
     data = read_npz(stage.path("data/ising_wide/test.npz"))
     ae = load_model(stage, ae_wide.MODEL, LinearChain(AE_SIZES))
@@ -63,6 +63,12 @@ def main() -> None:
             crossings[name][f"deg{degree}"] = c.as_dict() if c else {"beta": None}
         measured[name] = [c.as_dict() for c in data_crossings(betas, flow[name])]
     main_fit = fit_crossing(betas[in_range], flow["ae_raw"][in_range], p.fit_degree, window)
+    # where each fitted curve meets beta' = beta with no window: a line that misses the window
+    # still crosses somewhere, and how far outside it does is part of the verdict
+    unwindowed = {}
+    for name in READ_OUTS:
+        c = fit_crossing(betas[in_range], flow[name][in_range], p.fit_degree, None)
+        unwindowed[name] = c.as_dict() if c else {"beta": None}
     fixed = decimation_fixed_point()
     rg = {"fixed_point": fixed, "slope_at_fixed_point": decimation_slope(fixed),
           "repulsive": decimation_slope(fixed) > 1.0}
@@ -94,7 +100,10 @@ def main() -> None:
         "crossings": crossings, "data_crossings": measured,
         "ae_energy_crosses": bool(measured["ae_energy"]),
         "thermometer_max_deviation": float(np.max(np.abs(flow["input_energy"] - betas))),
+        "unwindowed_crossing": unwindowed,
         "regressor_only_minus_ae": float(np.max(np.abs(flow["input_only"] - flow["ae_signed"]))),
+        "regressor_only_minus_ae_raw": float(np.max(np.abs(flow["input_only"]
+                                                           - flow["ae_raw"]))),
         "crossing_spread": float(np.ptp(spread)) if spread else None,
         "input_only_crossing": crossings["input_only"][f"deg{p.fit_degree}"],
         "energy_crossing": crossings["ae_energy"][f"deg{p.fit_degree}"],

@@ -7,12 +7,19 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_hnn
-from nnrg.analysis.stats import mean_of_replicas
+from nnrg.analysis.stats import mean_of_replicas, median_of_replicas, outliers
 from nnrg.models.hnn import state_arrays
 from nnrg.physics.dynamics import get_system
 from nnrg.pruning.imp import train_hnn
 from nnrg.stages.base import Stage
-from nnrg.stages.hnn_common import SYSTEMS, new_model, problem, reference, trajectory_errors
+from nnrg.stages.hnn_common import (
+    METHOD,
+    SYSTEMS,
+    new_model,
+    problem,
+    reference,
+    trajectory_errors,
+)
 from nnrg.stages.hnn_common import training as training_recipe
 from nnrg.stages.io import write_figure, write_npz
 
@@ -35,10 +42,16 @@ def main() -> None:
         metrics[name] = {
             "residual_loss": mean_of_replicas(loss).as_dict(),
             "log10_residual_loss": mean_of_replicas(np.log10(loss)).as_dict(),
+            # one stalled replica dominates s / sqrt(n): the median and the outlier count say so
+            "log10_residual_loss_median": median_of_replicas(np.log10(loss)).as_dict(),
+            "log10_residual_loss_outliers": outliers(np.log10(loss)),
+            "log10_residual_loss_replicas": [float(v) for v in np.log10(loss)],
             "epochs": cfg.epochs,
             **{key: mean_of_replicas(errors[key]).as_dict()
                for key in ("max_position_error", "max_momentum_error", "max_energy_drift")},
             "worst_replica_position_error": float(errors["max_position_error"].max()),
+            "max_position_error_median": median_of_replicas(
+                errors["max_position_error"]).as_dict(),
         }
         fig = plots_hnn.solver_vs_reference(
             ref["t"], ref["z"], errors["z"], get_system(name).labels,
@@ -46,4 +59,4 @@ def main() -> None:
         stage.add_artifact(write_figure(stage.path(f"reports/figures/hnn_dense_{name}.png"),
                                         fig), "figures")
     stage.add_artifact(stage.path("models/hnn_dense"), "models")
-    stage.finish(metrics)
+    stage.finish(metrics, method=METHOD)

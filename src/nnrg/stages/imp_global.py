@@ -19,7 +19,7 @@ from nnrg.analysis.sigma import layer_sigmas, magnitude_shares
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
 from nnrg.pruning.imp import ImpResult, PruneGroup
 from nnrg.stages.base import Stage
-from nnrg.stages.hnn_common import SYSTEMS, new_model, problem, run_imp, training
+from nnrg.stages.hnn_common import METHOD, SYSTEMS, new_model, problem, run_imp, training
 from nnrg.stages.io import replace_dir, write_figure, write_npz, write_text
 
 OUT = "models/imp_global"
@@ -174,4 +174,4 @@ def main() -> None:
     metrics["fraction"] = p.fraction
     metrics["iterations"] = p.iterations
     metrics["n_replicas"] = p.n_replicas
-    stage.finish(metrics)
+    stage.finish(metrics, method=METHOD)

@@ -15,7 +15,7 @@ from nnrg.analysis.imp_scaling import loss_curve, scaling_fit
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
 from nnrg.pruning.imp import PruneGroup
 from nnrg.stages.base import Stage
-from nnrg.stages.hnn_common import new_model, problem, run_imp, training
+from nnrg.stages.hnn_common import METHOD, new_model, problem, run_imp, training
 from nnrg.stages.io import replace_dir, write_figure, write_npz, write_text
 
 OUT = "models/imp_layers"
@@ -83,4 +83,4 @@ def main() -> None:
     metrics["system"] = p.system
     metrics["n_replicas"] = r
     metrics["dense_loss"] = float(np.exp(np.log(result.loss[0]).mean()))
-    stage.finish(metrics)
+    stage.finish(metrics, method=METHOD)

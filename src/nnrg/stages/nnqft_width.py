@@ -70,6 +70,8 @@ def main() -> None:
             max(abs(results[w]["summary"]["m2"].mean) for w in widths)),
         "u4_median": float(np.median([results[w]["summary"]["u4"].mean for w in widths])),
         "u4_relative_spread_median": float(np.median(spread)),
+        "u4_relative_spread_exact_median": float(np.median(
+            [results[w]["u4_relative_spread"]["exact"] for w in widths])),
         "u6": {f"N{w}": results[w]["summary"]["u6"].as_dict() for w in widths},
         "u6_exact_median": float(np.median([results[w]["summary"]["u6"].exact for w in widths])),
         "u6_n_resolved": sum(results[w]["summary"]["u6"].resolved for w in widths),

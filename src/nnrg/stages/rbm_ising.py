@@ -16,6 +16,7 @@ import torch
 
 from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import read_flow
+from nnrg.analysis.stats import mean_of_replicas
 from nnrg.analysis.thermometry import (
     CurveThermometer,
     chain_energy_per_spin,
@@ -86,10 +87,11 @@ def magnetisation_modes(states: list[np.ndarray]) -> dict[str, float]:
 
 
 def summarise(values: list[float]) -> dict[str, float]:
-    """Mean and spread (sample standard deviation) over seeds."""
+    """Mean, its standard error over seeds (``error``, with ``n``), and the spread (sample
+    standard deviation) over seeds."""
     v = np.asarray(values, dtype=np.float64)
-    return {"mean": float(v.mean()), "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-            "n_seeds": len(v)}
+    return {**mean_of_replicas(v).as_dict(),
+            "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n_seeds": len(v)}
 
 
 def main() -> None:
@@ -164,7 +166,7 @@ def main() -> None:
     stage.add_artifact(write_text(stage.path("reports/plots/rbm_ising_flows.csv"),
                                   "\n".join(rows) + "\n"), "plots")
     save_figures(stage, figures, temps)
-    stage.finish(metrics)
+    stage.finish(metrics, method={"readout": "expected_T_of_mean_softmax"})
 
 
 def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> dict:

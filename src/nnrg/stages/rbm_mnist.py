@@ -108,5 +108,7 @@ def main() -> None:
     fig = plots_rbm.endpoint_distributions(DIGITS, finals, "digit read-out", DIGITS)
     stage.add_artifact(write_figure(stage.path("reports/figures/rbm_mnist_endpoints.png"), fig),
                        "figures")
-    metrics["per_digit_train"] = np.bincount(data["train"]["labels"], minlength=10).tolist()
-    stage.finish(metrics)
+    per_digit = np.bincount(data["train"]["labels"], minlength=10)
+    metrics["per_digit_train"] = per_digit.tolist()
+    stage.finish(metrics, method={"train_digits_per_class": int(np.median(per_digit)),
+                                  "noise_values": [0, 1], "fixed_point_count": "argmax_digit"})

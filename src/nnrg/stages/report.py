@@ -1,10 +1,10 @@
-"""Stage report (last in the DAG): evaluate the claims registry against every stage's metrics."""
+"""Stage report (last in the DAG): judge every claim of the registry against every stage's
+metrics (see :mod:`nnrg.claims` for the statuses and the rule) and write the report."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from nnrg.claims import STATUSES, evaluate, render_markdown
+from nnrg.claims import evaluate
+from nnrg.claims.report import as_json, render_markdown, summary
 from nnrg.stages.base import Stage
 from nnrg.stages.io import load_metrics_dir, load_yaml, write_json, write_text
 
@@ -17,13 +17,15 @@ def main() -> None:
     # the report's own outputs (claims.json, report.json) are not evidence for the claims
     metrics = load_metrics_dir(stage.path("reports/metrics"), exclude=(SELF, "report"))
     verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
-    table = write_text(stage.path("reports/claims.md"), render_markdown(verdicts))
+    studies = {str(k): v for k, v in (registry.get("studies") or {}).items()}
+    table = write_text(stage.path("reports/claims.md"),
+                       render_markdown(verdicts, studies, registry.get("retired")))
     stage.add_artifact(table, "claims")
     stage.add_artifact(stage.path(stage.section.claims_file), "claims")
+    counts = summary(verdicts)
     stage.log(f"{len(verdicts)} claims: " + ", ".join(
-        f"{sum(v.status == s for v in verdicts)} {s}" for s in STATUSES))
-    summary = {s.replace(" ", "_"): sum(v.status == s for v in verdicts) for s in STATUSES}
-    write_json(stage.path("reports/metrics/claims.json"),
-               {"counts": summary, "claims": [asdict(v) for v in verdicts]})
+        f"{n} {s}" for s, n in counts["counts"].items()))
+    write_json(stage.path("reports/metrics/claims.json"), as_json(verdicts))
     stage.add_artifact(stage.path("reports/metrics/claims.json"), "claims")
-    stage.finish({"counts": summary}, finish_parent=True)
+    stage.finish({k: counts[k] for k in ("counts", "by_study", "validation", "definitions",
+                                         "fragile")}, finish_parent=True)

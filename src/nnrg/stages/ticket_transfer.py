@@ -13,11 +13,12 @@ import numpy as np
 
 from nnrg import plots_hnn
 from nnrg.analysis.imp_scaling import LossCurve, loss_curve, lowest_ticket_density
+from nnrg.analysis.stats import mean_of_replicas
 from nnrg.models.hnn import LAYERS, from_state_arrays
 from nnrg.pruning.imp import train_hnn, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
 from nnrg.stages.base import Stage
-from nnrg.stages.hnn_common import problem, training
+from nnrg.stages.hnn_common import METHOD, problem, training
 from nnrg.stages.io import read_json, read_npz, write_figure, write_text
 
 DIRECTIONS = (("oscillator", "henon_heiles"), ("henon_heiles", "oscillator"))
@@ -93,9 +94,15 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list[s
                  if below.any() else float("nan"),
                  "kept_density": float(sum(variants[name][n].sum() for n in LAYERS)
                                        / sum(variants[name][n].size for n in LAYERS))}
+        # the same ratios per replica (replica j of every curve starts from the target's
+        # initial weights j), averaged over densities: mean +- s.e. over replicas
+        entry["log10_ratio_to_direct"] = mean_of_replicas(
+            (np.log10(lv) - np.log10(direct)).mean(axis=0)).as_dict()
         if name != "random" and "random" in variants:
             entry["mean_log10_ratio_to_random"] = float(
                 (np.log10(lv).mean(axis=1) - np.log10(loss[-1]).mean(axis=1)).mean())
+            entry["log10_ratio_to_random"] = mean_of_replicas(
+                (np.log10(lv) - np.log10(loss[-1])).mean(axis=0)).as_dict()
         metrics[name] = entry
     rows = [f"{SHORT[source]}->{SHORT[target]},{label},{d:.6g},{c.mean[i]:.6g},"
             f"{c.low[i]:.6g},{c.high[i]:.6g}"
@@ -144,8 +151,13 @@ def main() -> None:
     nl_hh = metrics["oscillator_to_henon_heiles"]["duplicate"]["mean_log10_ratio_to_direct"]
     hh_nl = metrics["henon_heiles_to_oscillator"]["truncate"]["mean_log10_ratio_to_direct"]
     metrics["hh_to_nl_minus_nl_to_hh_log10_ratio"] = hh_nl - nl_hh
+    errors = [metrics[k][v]["log10_ratio_to_direct"] for k, v in (
+        ("oscillator_to_henon_heiles", "duplicate"), ("henon_heiles_to_oscillator", "truncate"))]
+    metrics["hh_to_nl_minus_nl_to_hh"] = {  # independent replicas: errors add in quadrature
+        "mean": hh_nl - nl_hh, "error": float(np.hypot(*[e["error"] for e in errors])),
+        "n": min(e["n"] for e in errors)}
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
     stage.add_artifact(write_text(stage.path("reports/plots/ticket_transfer.csv"),
                                   "\n".join(rows) + "\n"), "plots")
-    stage.finish(metrics)
+    stage.finish(metrics, method=METHOD)

@@ -11,6 +11,10 @@ from nnrg.params import TrainingParams
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_figure, write_npz, write_text
 
+# What our autoencoder losses are, for the claims engine: Keras's reported loss and val_loss
+# include the L1 penalty (study 001 trains with Keras); ours are the data loss alone.
+AE_METHOD = {"reported_loss": "data_loss_without_l1"}
+
 
 def as_tensor(lattices: np.ndarray) -> torch.Tensor:
     """Lattices ``(n, ...)`` flattened to ``(n, d) float32`` (the paper's linearisation)."""
