@@ -11,7 +11,7 @@ The order of decisions (statuses are defined in :mod:`nnrg.claims`):
 5. otherwise -> *reproduced*.
 
 Every analysis choice the claim lists is run through the same test; the verdict is *fragile*
-when the choices' outcomes disagree.
+when the choices' outcomes (pass, fail, undecided) disagree.
 """
 
 from __future__ import annotations
@@ -191,9 +191,11 @@ def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str
         rule = want if isinstance(want, dict) else {"value": want}
         found, ours = condition_value(key, metrics, stage)
         if not found:
-            if ":" not in key and RAN_WITH not in (metrics.get(stage) or {}):
+            if ":" in key:
+                raise Unrecorded(f"the run has no metric {key} (a condition)")
+            if RAN_WITH not in (metrics.get(stage) or {}):
                 raise Unrecorded(f"{stage} did not record the conditions it ran with: rerun it")
-            raise ValueError(f"condition {key!r}: the run recorded no such param or metric")
+            raise ValueError(f"condition {key!r}: the run recorded no such param")
         matched = _matches(rule["value"], ours, float(rule.get("rel_tol", 0.0)))
         out.append(Condition(key, rule["value"], ours, matched, rule.get("free")))
     return out
@@ -270,10 +272,12 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         ce = _finite(lookup(metrics, ch.get("error")))
         choices.append(_choice(ch["label"], cv, ce, decide(test, cv, ce) if cv is not None
                                else None))
-    results = {c.result for c in choices} & {PASS, FAIL}
+    results = {c.result for c in choices} - {None}
     extra = dict(conditions=conds, choices=choices if len(choices) > 1 else [],
                  fragile=len(results) > 1)
-    differing = [c for c in conds if not c.matched and not c.free]
+    # params first, then the fixed facts of the method (".method." keys)
+    differing = sorted((c for c in conds if not c.matched and not c.free),
+                       key=lambda c: ".method." in c.key)
     if differing:
         differ = "conditions differ: " + "; ".join(_cond_text(c) for c in differing)
         disputed = _dispute(claim, metrics, stage, error)
@@ -351,7 +355,9 @@ def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> lis
         refs = [claim["metric"], claim.get("error"), claim.get("n"),
                 *[claim["test"].get(k) for k in ("target", "bound", "low", "high")],
                 *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
-                *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")]]
+                *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
+                *[k for spec in (claim.get("conditions"), (claim.get("dispute") or {}).get(
+                    "conditions")) for k in (spec or {}) if ":" in k]]
         for ref in refs:
             if isinstance(ref, str) and _raw(metrics, ref, _MISSING) is _MISSING:
                 problems.append(f"{cid}: the run has no metric {ref}")

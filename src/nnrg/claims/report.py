@@ -56,7 +56,7 @@ def ours(v: Verdict) -> str:
         return "—"
     text = fmt(v.value)
     if v.error is not None and math.isfinite(v.error):
-        text += f" ± {fmt(v.error)}"
+        text += f" ± {v.error:.2g}"
     if v.n is not None:
         text += f" (n = {fmt(v.n)})"
     return text
@@ -65,10 +65,14 @@ def ours(v: Verdict) -> str:
 def _conditions(v: Verdict) -> str:
     if not v.conditions:
         return "none named"
-    differ = [c.key for c in v.conditions if not c.matched and not c.free]
-    free = [f"{c.key} (free: {c.free})" for c in v.conditions if not c.matched and c.free]
-    parts = [f"differ: {', '.join(differ)}"] if differ else [
-        f"as paper ({len(v.conditions)} checked)"]
+    differ = sorted((c for c in v.conditions if not c.matched and not c.free),
+                    key=lambda c: ".method." in c.key)
+    free = [f"{c.key} free ({c.free})" for c in v.conditions if not c.matched and c.free]
+    if differ:
+        names = ", ".join(c.key.rsplit(".", 1)[-1].split(":")[-1] for c in differ)
+        parts = [f"{len(differ)} of {len(v.conditions)} differ: {names}"]
+    else:
+        parts = [f"as paper ({len(v.conditions)} checked)"]
     return "; ".join(parts + free)
 
 

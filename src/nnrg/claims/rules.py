@@ -109,12 +109,14 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
     if test.kind == "value":
         diff = abs(value - test.target)
         allowed = test.precision + test.tolerance + slack
-        parts = [fmt(x) for x in (test.precision, test.tolerance) if x] or ["0"]
-        limit = " + ".join(parts + ([_err_text(error)] if _err_text(error) else []))
-        ok = diff <= allowed
+        terms = [fmt(x) for x in (test.precision, test.tolerance) if x]
+        terms += [_err_text(error)] if _err_text(error) else []
+        plain = len(terms) == 1 and not _err_text(error)
+        limit = fmt(allowed) if plain else " + ".join(terms or ["0"]) + f" = {fmt(allowed)}"
+        # rounding-level differences (an exact fit exponent of -1 + 1e-16) are agreement
+        ok = diff <= allowed + 1e-12 * max(1.0, abs(test.target))
         return Outcome(PASS if ok else FAIL,
-                       f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} "
-                       f"{limit} = {fmt(allowed)}")
+                       f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} {limit}")
     if test.kind == "equals":
         ok = value == test.target
         return Outcome(PASS if ok else FAIL, f"{v} {'=' if ok else '!='} {fmt(test.target)}")
