@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install nnrg with its pinned dependencies
 
 repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show the claims
+	$(RUN) python -m nnrg params > /dev/null  # a bad param fails here, before DVC removes outs
 	$(RUN) dvc repro
 	$(RUN) python -m nnrg readme
 	@cat reports/claims.md

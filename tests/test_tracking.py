@@ -51,3 +51,126 @@ def test_file_digest_of_directory_depends_on_content(tmp_path):
     first = tracking.file_digest(tmp_path)
     (tmp_path / "a").write_text("2")
     assert tracking.file_digest(tmp_path) != first
+
+
+# ---- preflight asks MLflow itself -----------------------------------------------------------
+
+def _serve(handler_body: bytes | None):
+    """A loopback server on a free port: answers every GET with ``handler_body`` (HTML, not
+    MLflow), or, with None, accepts connections and never answers."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    conns = []
+
+    def loop():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            conns.append(conn)
+            if handler_body is not None:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                             + str(len(handler_body)).encode() + b"\r\n\r\n" + handler_body)
+                conn.close()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def test_a_port_that_answers_but_is_not_mlflow_fails_the_preflight():
+    sock, uri = _serve(b"<html>not mlflow</html>")
+    try:
+        with pytest.raises(tracking.TrackingUnavailable, match="not as an MLflow"):
+            tracking.preflight(uri, timeout_s=2.0)
+    finally:
+        sock.close()
+
+
+def test_a_silent_port_fails_the_preflight_within_its_timeout():
+    sock, uri = _serve(None)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(tracking.TrackingUnavailable, match="unreachable"):
+            tracking.preflight(uri, timeout_s=1.0)
+    finally:
+        sock.close()
+    assert time.perf_counter() - start < 5
+
+
+def test_dvc_root_locates_only_the_store(tmp_path, monkeypatch, repo_root):
+    from nnrg.stages.io import repo_root as working_copy
+
+    monkeypatch.setenv("DVC_ROOT", str(tmp_path))
+    monkeypatch.chdir(repo_root / "src")
+    assert working_copy() == repo_root
+    assert tracking.store_root(repo_root) == tmp_path.resolve()
+
+
+# ---- run lifecycle ----------------------------------------------------------------------------
+
+def _runs(store):
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{store}/mlflow.db")
+    out = []
+    for exp in client.search_experiments():
+        out += client.search_runs([exp.experiment_id])
+    return out
+
+
+def _log(store, stage, status="FINISHED", key="lifecycle"):
+    import os
+
+    os.environ["NNRG_PIPELINE_ID"] = key
+    record = tracking.StageRecord(stage, {"p": 1}, {"m": 1.0}, status=status,
+                                  start_ms=int(time.time() * 1000) - 60_000,
+                                  end_ms=int(time.time() * 1000))
+    return tracking.log_stage(record, store, "test")
+
+
+def test_parent_is_closed_after_every_stage_and_carries_the_worst_status(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("DVC_ROOT", raising=False)
+    _log(tmp_path, "a")
+    runs = {r.info.run_name: r for r in _runs(tmp_path)}
+    parent = next(r for name, r in runs.items() if name.startswith("pipeline"))
+    assert parent.info.status == "FINISHED" and runs["a"].info.status == "FINISHED"
+    assert runs["a"].info.end_time - runs["a"].info.start_time >= 59_000  # the real duration
+    _log(tmp_path, "b", status="FAILED")
+    runs = _runs(tmp_path)
+    parents = [r for r in runs if r.info.run_name.startswith("pipeline")]
+    assert len(parents) == 1 and parents[0].info.status == "FAILED"
+    assert not [r for r in runs if r.info.status == "RUNNING"]
+
+
+def _log_in_subprocess(store: str, stage: str) -> None:
+    from pathlib import Path
+
+    _log(Path(store), stage, key="concurrent")
+
+
+def test_concurrent_stages_of_one_pipeline_create_one_parent(tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("DVC_ROOT", raising=False)
+    _log(tmp_path, "setup", key="other")  # create the store once, as the first stage would
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_log_in_subprocess, args=(str(tmp_path), f"s{k}"))
+             for k in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    runs = _runs(tmp_path)
+    parents = [r for r in runs if r.data.tags.get(tracking.PIPELINE_KEY_TAG) == "concurrent"]
+    assert len(parents) == 1 and parents[0].info.status == "FINISHED"
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parents[0].info.run_id]
+    assert sorted(r.info.run_name for r in children) == ["s0", "s1", "s2", "s3"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from nnrg import gate
 from nnrg.params import PROFILES, Params, ParamsError, deep_merge, from_dict, to_dict
 from nnrg.stages.io import (
+    InputError,
     dump_yaml,
     load_metrics_dir,
     load_params,
@@ -32,6 +34,9 @@ STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures",
           "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide", "ae_entropy",
           "beta_flow", "rbm_classifiers", "rbm_ising", "rbm_mnist", "report")
 POLICY = "reports/metrics_policy.yaml"
+# errors that carry a message meant for the user: one line, exit 2, no traceback
+EXPECTED_ERRORS = (ParamsError, TrackingUnavailable, FileNotFoundError, InputError,
+                   gate.GateError)
 
 
 def render_profile(name: str, root: Path) -> str:
@@ -69,9 +74,21 @@ def check_metrics(root: Path, against: str | None, baseline_dir: Path | None,
     current = load_metrics_dir(metrics_dir or root / "reports/metrics")
     stages = sorted({entry["metric"].split(":")[0] for entry in policy})
     if baseline_dir is not None:
+        if not Path(baseline_dir).is_dir():
+            raise gate.GateError(f"--baseline-dir {baseline_dir}: no such directory")
         baseline = load_metrics_dir(baseline_dir)
+        where = f"--baseline-dir {baseline_dir}"
     else:
-        baseline = _metrics_at_rev(root, against or "HEAD", stages)
+        rev = against or "HEAD"
+        found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                               cwd=root, capture_output=True, text=True)
+        if found.returncode != 0:
+            raise gate.GateError(f"--against {rev}: no such git revision")
+        baseline = _metrics_at_rev(root, rev, stages)
+        where = f"--against {rev}"
+    if not any(stage in baseline for stage in stages):
+        raise gate.GateError(f"{where}: holds none of the gated stages' metrics "
+                             f"({', '.join(stages)})")
     rows = gate.check(policy, current, baseline)
     print(gate.render(rows))
     bad = gate.failed(rows)
@@ -94,6 +111,39 @@ def sync_readme(root: Path, check: bool) -> int:
     return 0
 
 
+class Interrupted(BaseException):
+    """SIGTERM, turned into an exception so the stage is logged KILLED and exits cleanly."""
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def run_stage(name: str) -> int:
+    """Run one stage. Whatever happens, the stage's MLflow run ends: FINISHED, FAILED (an
+    error: one line on stderr, exit 2 for the errors we expect, the traceback otherwise) or
+    KILLED (SIGINT / SIGTERM: exit 130 / 143). Outs are written atomically, so an interrupted
+    stage leaves no partial file."""
+    from nnrg.stages import base
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        importlib.import_module(f"nnrg.stages.{name}").main()
+        return 0
+    except (KeyboardInterrupt, Interrupted) as exc:
+        signame = "SIGINT" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        base.abort_active("KILLED", f"interrupted by {signame}")
+        print(f"nnrg: {name} interrupted by {signame}", file=sys.stderr)
+        return 130 if signame == "SIGINT" else 143
+    except EXPECTED_ERRORS as err:
+        base.abort_active("FAILED", str(err))
+        print(f"nnrg: error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:
+        base.abort_active("FAILED", f"{type(err).__name__}: {err}")
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and dispatch; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="nnrg", description=__doc__,
@@ -113,10 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     chk.add_argument("--policy", type=Path, help=f"gate policy (default {POLICY})")
     args = parser.parse_args(argv)
     root = repo_root()
+    if args.command in STAGES:
+        return run_stage(args.command)
     try:
-        if args.command in STAGES:
-            importlib.import_module(f"nnrg.stages.{args.command}").main()
-            return 0
         if args.command == "profile":
             write_text(root / "params.yaml", render_profile(args.name, root))
             print(f"params.yaml is now the {args.name} profile (see `dvc params diff`)")
@@ -128,6 +177,6 @@ def main(argv: list[str] | None = None) -> int:
             return sync_readme(root, args.check)
         return check_metrics(root, args.against, args.baseline_dir, args.metrics_dir,
                              args.policy)
-    except (ParamsError, TrackingUnavailable, FileNotFoundError) as err:
+    except EXPECTED_ERRORS as err:
         print(f"nnrg: error: {err}", file=sys.stderr)
         return 2

@@ -15,6 +15,11 @@ from nnrg.metrics import MetricTree, lookup
 DIRECTIONS = ("lower", "higher")
 
 
+class GateError(ValueError):
+    """The gate has no baseline to compare against (a revision or directory that is not
+    there, or holds none of the gated stages' metrics)."""
+
+
 @dataclass(frozen=True)
 class GateRow:
     """One gated metric: values, allowed slack, and the outcome."""

@@ -471,6 +471,29 @@ def build(cls: type, data: dict | None, prefix: str = "") -> Any:
     return cls(**kwargs)
 
 
+def require_complete(data: Any, where: str = "params.yaml", cls: type = Params,
+                     prefix: str = "") -> None:
+    """Every section and key of ``cls`` is present in ``data`` (an empty file or section, a
+    missing section or key raises ParamsError naming it)."""
+    if not prefix and not data:
+        raise ParamsError(f"{where} is empty: regenerate it with `python -m nnrg profile "
+                          f"default` (or tiny, paper)")
+    if not isinstance(data, dict):
+        raise ParamsError(f"{where}: {prefix.rstrip('.') or 'the file'} must be a mapping, "
+                          f"got {type(data).__name__}")
+    hints = get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        key = prefix + f.name
+        if f.name not in data:
+            kind = "section" if not prefix else "key"
+            raise ParamsError(f"{where}: missing {kind} {key!r} (the active params file must "
+                              f"be complete; `python -m nnrg profile NAME` writes one)")
+        if dataclasses.is_dataclass(hints[f.name]):
+            if not data[f.name]:
+                raise ParamsError(f"{where}: section {key!r} is empty")
+            require_complete(data[f.name], where, hints[f.name], key + ".")
+
+
 def validate(params: Params) -> Params:
     """Cross-field checks that a single range cannot express."""
     s = params.sampler

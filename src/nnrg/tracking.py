@@ -1,26 +1,37 @@
 """The one module that talks to MLflow.
 
 Store: ``MLFLOW_TRACKING_URI`` if set, else ``sqlite:///<root>/mlflow.db`` with artifacts under
-``<root>/mlartifacts``, where root is ``DVC_ROOT`` (queued DVC experiments run in a temporary
-copy) or the repository root. Each stage logs at its end in one batch (importing mlflow costs
-about 2 s, so it is done once, after the compute), as a child run of one parent run per
-pipeline execution. The parent is found by a pipeline key: ``NNRG_PIPELINE_ID`` if set, else the
-``dvc`` process that launched the stage, so all stages of one ``dvc repro`` share a parent.
-Set ``NNRG_TRACKING=off`` to skip logging entirely.
+``<root>/mlartifacts``, where root is ``DVC_ROOT`` (the parent repository, when DVC runs a
+queued experiment in a temporary copy) or the working copy. Each stage logs at its end in one
+batch (importing mlflow costs about 2 s, so it is done once, after the compute), as a child run
+of one parent run per pipeline execution, with the stage's real start and end time. The parent
+is found by a pipeline key: ``NNRG_PIPELINE_ID`` if set, else the ``dvc`` process that launched
+the stage, so all stages of one ``dvc repro`` share a parent; a file lock makes concurrent
+stages find one parent. Lifecycle: a child ends FINISHED, FAILED (its stage raised) or KILLED
+(SIGINT / SIGTERM); a parent is reopened while a stage logs into it and closed again right
+after (FAILED or KILLED if any child ended so), so no run is left RUNNING once no stage is
+running, whichever subset of stages ran. Set ``NNRG_TRACKING=off`` to skip logging entirely.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
-import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 PIPELINE_KEY_TAG = "nnrg_pipeline_key"
+LOCK_FILE = ".mlflow.lock"
+STATUSES = ("FINISHED", "FAILED", "KILLED")
 
 
 class TrackingUnavailable(RuntimeError):
@@ -36,11 +47,21 @@ class StageRecord:
     metrics: dict[str, float]
     artifacts: list[tuple[Path, str]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    status: str = "FINISHED"  # FINISHED | FAILED | KILLED
+    start_ms: int | None = None  # the stage's real start and end, ms since the epoch
+    end_ms: int | None = None
 
 
 def enabled() -> bool:
     """False when ``NNRG_TRACKING`` is set to off/0/false."""
     return os.environ.get("NNRG_TRACKING", "on").lower() not in {"off", "0", "false", "no"}
+
+
+def store_root(root: Path) -> Path:
+    """Where the MLflow store lives: ``DVC_ROOT`` (the parent repository, when DVC runs a
+    queued experiment in a temporary copy) if set, else the working copy ``root``."""
+    env = os.environ.get("DVC_ROOT")
+    return Path(env).resolve() if env else Path(root).resolve()
 
 
 def tracking_uri(root: Path) -> str:
@@ -62,20 +83,36 @@ def preflight(uri: str, timeout_s: float = 3.0) -> None:
             raise TrackingUnavailable(f"MLflow store {uri!r}: directory is missing or read-only")
         return
     if parsed.scheme in {"http", "https"}:
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        try:
-            with socket.create_connection((parsed.hostname, port), timeout=timeout_s):
-                return
-        except OSError as err:
-            raise TrackingUnavailable(
-                f"MLflow tracking server {uri!r} is unreachable ({err}); start it, fix "
-                "MLFLOW_TRACKING_URI, or set NNRG_TRACKING=off"
-            ) from None
+        _ask_server(uri, timeout_s)
+        return
     if parsed.scheme in {"", "file"}:
         path = Path(parsed.path or uri)
         target = path if path.exists() else path.parent
         if not os.access(target, os.W_OK):
             raise TrackingUnavailable(f"MLflow store {uri!r} is not writable")
+
+
+def _ask_server(uri: str, timeout_s: float) -> None:
+    """One real MLflow API call (GET experiments/get-by-name) with a short timeout: a closed
+    port, a silent one, or a server that does not answer as MLflow all fail here."""
+    url = f"{uri.rstrip('/')}/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default"
+    hint = "start it, fix MLFLOW_TRACKING_URI, or set NNRG_TRACKING=off"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as resp:
+            body = resp.read(1 << 16)
+    except urllib.error.HTTPError as err:
+        body = err.read(1 << 16)  # MLflow answers a missing experiment with a JSON error
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise TrackingUnavailable(f"MLflow tracking server {uri!r} is unreachable ({reason}); "
+                                  f"{hint}") from None
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or not ({"experiment", "error_code"} & set(answer)):
+        raise TrackingUnavailable(f"{uri!r} answers, but not as an MLflow tracking server "
+                                  f"(GET {url} gave no MLflow JSON); {hint}")
 
 
 def git_commit(root: Path) -> str:
@@ -126,45 +163,87 @@ def _get_experiment_id(client, name: str, location: str | None) -> str:
     return client.create_experiment(name, artifact_location=location)
 
 
-def _parent_run(client, exp_id: str, key: str, tags: dict[str, str]) -> str:
+@contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """An exclusive lock on the store's parent-run bookkeeping (``<store>/.mlflow.lock``), so
+    concurrent stages of one pipeline find or create exactly one parent run."""
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / LOCK_FILE, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _open_parent(client, exp_id: str, key: str, tags: dict[str, str],
+                 start_ms: int | None = None) -> str:
+    """The pipeline's parent run, created on first use, (re)marked RUNNING while a stage logs."""
     found = client.search_runs([exp_id], filter_string=f"tags.{PIPELINE_KEY_TAG} = '{key}'",
                                max_results=1)
     if found:
-        return found[0].info.run_id
+        run_id = found[0].info.run_id
+        client.update_run(run_id, status="RUNNING")
+        return run_id
     name = f"pipeline {tags.get('nnrg_profile', '')} {tags.get('git_commit', '')[:10]}".strip()
-    run = client.create_run(exp_id, tags={**tags, PIPELINE_KEY_TAG: key}, run_name=name)
+    run = client.create_run(exp_id, start_time=start_ms, tags={**tags, PIPELINE_KEY_TAG: key},
+                            run_name=name)
     return run.info.run_id
 
 
-def log_stage(record: StageRecord, root: Path, experiment: str, finish_parent: bool = False) -> str:
-    """Log one stage as a child run of this execution's parent run; returns the child run id."""
+def _close_parent(client, exp_id: str, parent_id: str) -> str:
+    """End the parent unless another of its stages is logging right now: FAILED or KILLED if
+    any child ended so, else FINISHED. A parent is never left RUNNING between stages."""
+    children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = "
+                                  f"'{parent_id}'", max_results=1000)
+    states = {c.info.status for c in children}
+    if "RUNNING" in states:
+        return "RUNNING"
+    status = next((s for s in ("FAILED", "KILLED") if s in states), "FINISHED")
+    client.set_terminated(parent_id, status=status, end_time=int(time.time() * 1000))
+    return status
+
+
+def log_stage(record: StageRecord, root: Path, experiment: str) -> str:
+    """Log one stage as a child run of this execution's parent run; returns the child run id.
+
+    The child carries the stage's real start and end time and its status (``record.status``:
+    FINISHED, FAILED or KILLED); if logging itself fails, the child ends FAILED. The parent is
+    closed again before this returns (see :func:`_close_parent`).
+    """
     import mlflow
     from mlflow.entities import Metric, Param
     from mlflow.tracking import MlflowClient
 
+    store = store_root(root)
     # decide before set_tracking_uri, which itself sets MLFLOW_TRACKING_URI in os.environ
-    location = None if os.environ.get("MLFLOW_TRACKING_URI") else artifact_location(root)
-    mlflow.set_tracking_uri(tracking_uri(root))
+    location = None if os.environ.get("MLFLOW_TRACKING_URI") else artifact_location(store)
+    mlflow.set_tracking_uri(tracking_uri(store))
     client = MlflowClient()
     exp_id = _get_experiment_id(client, experiment, location)
     common = {"git_commit": git_commit(root), "dvc_exp_name": os.environ.get("DVC_EXP_NAME", ""),
               **{k: v for k, v in record.tags.items() if k == "nnrg_profile"}}
-    parent_id = _parent_run(client, exp_id, pipeline_key(), common)
-    tags = {**common, **record.tags, "stage": record.stage, "mlflow.parentRunId": parent_id}
-    run = client.create_run(exp_id, tags=tags, run_name=record.stage)
-    run_id = run.info.run_id
-    now = int(time.time() * 1000)
-    params = [Param(k, str(v)[:6000]) for k, v in sorted(record.params.items())]
-    metrics = [Metric(k, float(v), now, 0) for k, v in sorted(record.metrics.items())]
-    for start in range(0, max(len(params), len(metrics)), 100):
-        client.log_batch(run_id, metrics=metrics[start:start + 100],
-                         params=params[start:start + 100], tags=[])
-    for path, artifact_dir in record.artifacts:
-        if Path(path).is_dir():
-            client.log_artifacts(run_id, str(path), artifact_dir or None)
-        else:
-            client.log_artifact(run_id, str(path), artifact_dir or None)
-    client.set_terminated(run_id, status="FINISHED")
-    if finish_parent:
-        client.set_terminated(parent_id, status="FINISHED")
+    with store_lock(store):
+        parent_id = _open_parent(client, exp_id, pipeline_key(), common, record.start_ms)
+        tags = {**common, **record.tags, "stage": record.stage, "mlflow.parentRunId": parent_id}
+        run_id = client.create_run(exp_id, start_time=record.start_ms, tags=tags,
+                                   run_name=record.stage).info.run_id
+    status = "FAILED"
+    try:
+        now = record.end_ms or int(time.time() * 1000)
+        params = [Param(k, str(v)[:6000]) for k, v in sorted(record.params.items())]
+        metrics = [Metric(k, float(v), now, 0) for k, v in sorted(record.metrics.items())]
+        for start in range(0, max(len(params), len(metrics)), 100):
+            client.log_batch(run_id, metrics=metrics[start:start + 100],
+                             params=params[start:start + 100], tags=[])
+        for path, artifact_dir in record.artifacts:
+            if Path(path).is_dir():
+                client.log_artifacts(run_id, str(path), artifact_dir or None)
+            elif Path(path).exists():
+                client.log_artifact(run_id, str(path), artifact_dir or None)
+        status = record.status
+    finally:
+        client.set_terminated(run_id, status=status, end_time=record.end_ms or None)
+        with store_lock(store):
+            _close_parent(client, exp_id, parent_id)
     return run_id

@@ -14,7 +14,7 @@ from nnrg.physics.rg import decimate_checkerboard, decimate_rows
 from nnrg.stages.ae_wide import MODEL
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz, write_figure, write_text
-from nnrg.stages.training_common import load_model, predict
+from nnrg.stages.training_common import lattice_schema, load_model, predict
 
 KINDS = ("input", "ae", "decimated")
 
@@ -22,7 +22,8 @@ KINDS = ("input", "ae", "decimated")
 def main() -> None:
     stage = Stage("ae_entropy", uses=("ae_wide",))
     p = stage.section
-    data = read_npz(stage.path("data/ising_entropy/lattices.npz"))
+    data = read_npz(stage.path("data/ising_entropy/lattices.npz"),
+                    require=lattice_schema(stage.params.ising_entropy.L, "beta"))
     ae = load_model(stage, MODEL, LinearChain(AE_SIZES))
     betas = np.unique(data["beta"])
     table = {k: [] for k in KINDS}

@@ -18,6 +18,7 @@ from nnrg.stages.training_common import (
     AE_METHOD,
     as_tensor,
     fit,
+    lattice_schema,
     save_curves,
     save_model,
     subset,
@@ -44,8 +45,10 @@ def main() -> None:
     stage = Stage("ae_models")
     p, tp = stage.section, stage.section.training
     torch.manual_seed(tp.seed)  # model initialisation is part of the seeded run
-    raw = read_npz(stage.path("data/ising_critical/train.npz"))
-    test_raw = read_npz(stage.path("data/ising_critical/test.npz"))
+    schema = {**lattice_schema(stage.params.ising_critical.L), "decimated_1": None,
+              "decimated_2": None}
+    raw = read_npz(stage.path("data/ising_critical/train.npz"), require=schema)
+    test_raw = read_npz(stage.path("data/ising_critical/test.npz"), require=schema)
     keep = subset(len(raw["spins"]), p.n_train, tp.seed)
     data = {k: as_tensor(v[keep]) for k, v in raw.items()}
     test = {k: as_tensor(v) for k, v in test_raw.items()}

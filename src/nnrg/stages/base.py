@@ -16,6 +16,7 @@ from nnrg.params import Params, flatten, to_dict
 from nnrg.stages.io import load_params, load_yaml, repo_root, write_json
 
 INPUT_DIRS = ("data", "models")
+PIPE_INTERVAL_S = 10.0  # progress-bar refresh when stderr is not a terminal
 
 
 def quiet() -> bool:
@@ -45,15 +46,19 @@ class Stage:
     """
 
     def __init__(self, name: str, uses: tuple[str, ...] = ()) -> None:
+        global _ACTIVE
         self.name = name
         self.root = repo_root()
         self.params: Params = load_params(self.root)
         self.section = getattr(self.params, name)
         self.uses = uses
         self.started = time.perf_counter()
+        self.started_ms = int(time.time() * 1000)
         self.artifacts: list[tuple[Path, str]] = []
+        self.logged = False
         if tracking.enabled():
-            tracking.preflight(tracking.tracking_uri(self.root))
+            tracking.preflight(tracking.tracking_uri(tracking.store_root(self.root)))
+        _ACTIVE = self  # from here on, a failure or an interrupt is logged (see abort)
 
     def path(self, relative: str) -> Path:
         """Absolute path of a repository-relative out."""
@@ -67,8 +72,12 @@ class Stage:
     def progress(self, iterable: Iterable | None = None, total: int | None = None,
                  desc: str = "") -> tqdm:
         """A tqdm bar labelled with the stage, silent in CI / quiet mode."""
+        # to a file or a pipe (a `make repro` log), one update every PIPE_INTERVAL_S at most
+        tty = sys.stderr.isatty()
         return tqdm(iterable, total=total, desc=f"[{self.name}] {desc}".strip(),
-                    disable=quiet(), file=sys.stderr, dynamic_ncols=True, leave=False)
+                    disable=quiet(), file=sys.stderr, dynamic_ncols=tty, leave=not tty,
+                    mininterval=0.1 if tty else PIPE_INTERVAL_S,
+                    maxinterval=10.0 if tty else 10 * PIPE_INTERVAL_S)
 
     def log(self, message: str) -> None:
         """One progress line on stderr (not in quiet mode)."""
@@ -99,21 +108,48 @@ class Stage:
                 tags[f"input_md5.{dep}"] = tracking.file_digest(dep_path)
         return tags
 
-    def finish(self, metrics: dict[str, Any], finish_parent: bool = False,
-               method: dict[str, Any] | None = None) -> Path:
+    def _log(self, record: tracking.StageRecord) -> None:
+        self.logged = True
+        tracking.log_stage(record, self.root, self.params.pipeline.experiment)
+
+    def _record(self, params: dict[str, Any], metrics: dict[str, float], status: str,
+                tags: dict[str, str] | None = None) -> tracking.StageRecord:
+        elapsed = time.perf_counter() - self.started
+        return tracking.StageRecord(
+            self.name, params, {**metrics, "wall_time_s": elapsed}, self.artifacts,
+            {"nnrg_profile": self.params.pipeline.profile, **self._input_tags(), **(tags or {})},
+            status=status, start_ms=self.started_ms, end_ms=int(time.time() * 1000))
+
+    def finish(self, metrics: dict[str, Any], method: dict[str, Any] | None = None) -> Path:
         """Write ``reports/metrics/<stage>.json`` (with the run's conditions under
         ``ran_with``, see :meth:`ran_with`) and log params, metrics, artifacts to MLflow."""
         metrics_path = write_json(self.path(f"reports/metrics/{self.name}.json"),
                                   {**metrics, "ran_with": self.ran_with(method)})
         self.add_artifact(metrics_path, "metrics")
-        elapsed = time.perf_counter() - self.started
-        self.log(f"done in {elapsed:.1f} s")
+        self.log(f"done in {time.perf_counter() - self.started:.1f} s")
         if tracking.enabled():
-            numeric = numeric_leaves(metrics)
-            numeric["wall_time_s"] = elapsed
-            tags = {"nnrg_profile": self.params.pipeline.profile, **self._input_tags()}
-            record = tracking.StageRecord(self.name, self.ran_with(method), numeric,
-                                          self.artifacts, tags)
-            tracking.log_stage(record, self.root, self.params.pipeline.experiment,
-                               finish_parent=finish_parent)
+            self._log(self._record(self.ran_with(method), numeric_leaves(metrics), "FINISHED"))
+        else:
+            self.logged = True
         return metrics_path
+
+    def abort(self, status: str, error: str) -> None:
+        """Log this stage as FAILED or KILLED (its params, real start and end, and the error)
+        if it has not been logged yet; never raises, so the original error is what the user
+        sees."""
+        if self.logged or not tracking.enabled():
+            return
+        self.artifacts = []  # outs of a failed stage are not results
+        try:
+            self._log(self._record(self.ran_with(), {}, status, {"error": error[:500]}))
+        except Exception as exc:  # noqa: BLE001 - report, but keep the stage's own error
+            print(f"[{self.name}] could not log the {status} run: {exc}", file=sys.stderr)
+
+
+_ACTIVE: Stage | None = None
+
+
+def abort_active(status: str, error: str) -> None:
+    """Log the stage that is running in this process (if any) as FAILED or KILLED."""
+    if _ACTIVE is not None:
+        _ACTIVE.abort(status, error)

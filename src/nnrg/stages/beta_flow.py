@@ -19,8 +19,8 @@ from nnrg.physics.exact import (
 from nnrg.physics.ising import energy_per_spin
 from nnrg.stages import ae_wide, beta_regressor
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz, write_figure, write_text
-from nnrg.stages.training_common import load_model, predict
+from nnrg.stages.io import write_figure, write_text
+from nnrg.stages.training_common import load_model, predict, read_wide_beta
 
 SERIES = ("ae_raw", "ae_signed", "input_only", "ae_energy", "input_energy")
 READ_OUTS = ("ae_raw", "ae_signed", "input_only", "ae_energy")  # input_energy is the check
@@ -29,7 +29,7 @@ READ_OUTS = ("ae_raw", "ae_signed", "input_only", "ae_energy")  # input_energy i
 def main() -> None:
     stage = Stage("beta_flow", uses=("beta_regressor", "ae_wide"))
     p = stage.section
-    data = read_npz(stage.path("data/ising_wide/test.npz"))
+    data = read_wide_beta(stage, "test")
     ae = load_model(stage, ae_wide.MODEL, LinearChain(AE_SIZES))
     reg = load_model(stage, beta_regressor.MODEL,
                      BetaRegressor(1024, stage.params.beta_regressor.hidden))

@@ -56,7 +56,9 @@ def run_imp(stage: Stage, model: BatchedHNN, prob: HnnProblem, tr: HnnTraining,
 
 def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:
     """The dynamics stage's reference trajectory ``{t, z, energy}`` of system ``name``."""
-    return read_npz(stage.path(f"data/dynamics/{name}.npz"))
+    dim = len(getattr(stage.params.dynamics, name).z0)
+    return read_npz(stage.path(f"data/dynamics/{name}.npz"),
+                    require={"t": (None,), "z": (None, dim), "energy": (None,)})
 
 
 def trajectory_errors(model: BatchedHNN, prob: HnnProblem, ref: dict[str, np.ndarray]

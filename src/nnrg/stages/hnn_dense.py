@@ -28,6 +28,7 @@ def main() -> None:
     stage = Stage("hnn_dense", uses=("dynamics",))
     p = stage.section
     metrics: dict = {}
+    refs = {name: reference(stage, name) for name in SYSTEMS}  # inputs checked before compute
     for k, name in enumerate(SYSTEMS):
         prob = problem(stage.params, name)
         cfg = getattr(p.training, name)
@@ -36,7 +37,7 @@ def main() -> None:
         loss = train_hnn(model, prob, training_recipe(cfg, p.seed + k),
                          progress=lambda _, b=bar: b.update())
         bar.close()
-        ref = reference(stage, name)
+        ref = refs[name]
         errors = trajectory_errors(model, prob, ref)
         write_npz(stage.path(f"models/hnn_dense/{name}.npz"), **state_arrays(model))
         metrics[name] = {

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -21,16 +22,21 @@ from typing import Any
 import numpy as np
 import yaml
 
-from nnrg.params import Params, from_dict
+from nnrg.params import Params, from_dict, require_complete
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+class InputError(ValueError):
+    """An input file is unreadable or not what the stage expects; the message names the file
+    and what is wrong, in one line."""
+
+
 def repo_root() -> Path:
-    """``DVC_ROOT`` if set, else the nearest ancestor of the cwd holding ``dvc.yaml``, else cwd."""
-    env = os.environ.get("DVC_ROOT")
-    if env:
-        return Path(env).resolve()
+    """The working copy a stage runs in: the nearest ancestor of the cwd holding ``dvc.yaml``
+    (else the cwd). Params, inputs and outputs always come from here; ``DVC_ROOT`` (set by DVC
+    to the parent repository in a queued experiment) only locates the shared MLflow store, see
+    :func:`nnrg.tracking.store_root`."""
     here = Path.cwd().resolve()
     for candidate in (here, *here.parents):
         if (candidate / "dvc.yaml").exists():
@@ -38,10 +44,48 @@ def repo_root() -> Path:
     return here
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader, plus: a duplicate key is an error, and numbers in YAML 1.2 form
+    (``25e-2``, ``1e5``: an exponent without a dot) are floats, not strings."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_FLOAT_12 = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+for _first in "+-0123456789":
+    _StrictLoader.yaml_implicit_resolvers.setdefault(_first, []).append(
+        ("tag:yaml.org,2002:float", _FLOAT_12))
+
+
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode,
+                                deep: bool = False) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor` may be overridden
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                              _mapping_without_duplicates)
+
+
 def load_yaml(path: Path) -> Any:
-    """Parse a YAML file (safe loader)."""
+    """Parse a YAML file (strict safe loader, see ``_StrictLoader``); a malformed file or a
+    duplicate key raises :class:`InputError` in one line, with line and column."""
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        try:
+            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+            raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
 
 
 def dump_yaml(data: Any) -> str:
@@ -50,11 +94,27 @@ def dump_yaml(data: Any) -> str:
 
 
 def load_params(root: Path | None = None) -> Params:
-    """Validated parameters from ``<root>/params.yaml``."""
+    """Validated parameters from ``<root>/params.yaml``, which must be complete: every section
+    and every key present (a profile overlay may leave keys to the defaults; the active file,
+    which DVC tracks key by key, may not)."""
     path = (root or repo_root()) / "params.yaml"
     if not path.exists():
         raise FileNotFoundError(f"no params.yaml at {path}")
-    return from_dict(load_yaml(path) or {})
+    data = load_yaml(path)
+    require_complete(data, f"{path.name}")
+    return from_dict(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _respect_umask(path: Path, directory: bool = False) -> None:
+    """mkstemp / mkdtemp create 0600 / 0700; give outs the modes a plain open would
+    (0644 / 0755 under the usual umask 022)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
 
 
 @contextlib.contextmanager
@@ -67,6 +127,7 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _respect_umask(tmp_path)
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
@@ -135,10 +196,41 @@ def write_npz(path: Path, **arrays: np.ndarray) -> Path:
     return write_bytes(path, buf.getvalue())
 
 
-def read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Load every array of an ``.npz`` file into a dict."""
-    with np.load(path, allow_pickle=False) as data:
-        return {k: data[k] for k in data.files}
+Shape = tuple[int | None, ...] | None  # None: any length on that axis (or, alone: any shape)
+
+
+def _shape_text(shape: tuple[int | None, ...]) -> str:
+    return "(" + ", ".join("n" if d is None else str(d) for d in shape) + ")"
+
+
+def read_npz(path: Path, require: dict[str, Shape] | None = None) -> dict[str, np.ndarray]:
+    """Load every array of an ``.npz`` file into a dict, checking it before any compute.
+
+    ``require`` maps array names to expected shapes (``None`` = any length on that axis). A
+    missing file raises FileNotFoundError; a file that is not a readable ``.npz`` (truncated,
+    corrupt, foreign), a missing array or a wrong shape raises :class:`InputError` naming the
+    file and the problem.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such input file (run the stage that makes it)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError) as err:
+        raise InputError(f"{path}: not a readable .npz (truncated, corrupt or another format:"
+                         f" {type(err).__name__}: {str(err)[:120]})") from None
+    for name, shape in (require or {}).items():
+        if name not in arrays:
+            raise InputError(f"{path}: missing array {name!r} (has: {', '.join(arrays)})")
+        got = arrays[name].shape
+        if shape is None:
+            continue
+        if len(got) != len(shape) or any(w is not None and w != g
+                                         for w, g in zip(shape, got, strict=True)):
+            raise InputError(f"{path}: array {name!r} has shape {got}, expected "
+                             f"{_shape_text(shape)}")
+    return arrays
 
 
 def write_figure(path: Path, fig: Any) -> Path:
@@ -158,6 +250,7 @@ def replace_dir(path: Path, build: Any) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         build(tmp)
+        _respect_umask(tmp, directory=True)
         if path.exists():
             old = path.with_name(f".{path.name}.old.tmp")
             shutil.rmtree(old, ignore_errors=True)
@@ -169,3 +262,18 @@ def replace_dir(path: Path, build: Any) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def load_weights(model: Any, path: Path) -> Any:
+    """A torch model with the state dict saved at ``path`` (by ``write_npz`` of
+    ``state_arrays``), in evaluation mode; a file holding another model's weights raises
+    :class:`InputError` naming the file."""
+    from nnrg.models.training import load_state_arrays
+
+    arrays = read_npz(path)
+    try:
+        return load_state_arrays(model, arrays).eval()
+    except RuntimeError as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise InputError(f"{path}: does not hold the weights of {type(model).__name__} "
+                         f"({first[:160]})") from None

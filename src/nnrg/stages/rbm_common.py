@@ -9,7 +9,7 @@ import torch
 from nnrg.models.classifier import mlp
 from nnrg.params import Params
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_json, read_npz
+from nnrg.stages.io import load_weights, read_json, read_npz
 
 ISING = {"chain": "data/ising_chain", "lattice": "data/ising_temperatures"}
 MNIST_DIR = "data/mnist"
@@ -18,7 +18,8 @@ MNIST_SIZES = [784, 196, 49, 20, 10]
 
 def ising_set(stage: Stage, system: str, name: str) -> dict[str, np.ndarray]:
     """``{spins (n, d) float64, label, temperature}`` of one set ('train', 'test', 'heldout')."""
-    data = read_npz(stage.path(f"{ISING[system]}/{name}.npz"))
+    data = read_npz(stage.path(f"{ISING[system]}/{name}.npz"),
+                    require={"spins": None, "label": (None,), "temperature": (None,)})
     data["spins"] = data["spins"].reshape(len(data["spins"]), -1).astype(np.float64)
     return data
 
@@ -40,12 +41,9 @@ def classifier_sizes(params: Params, system: str, n_inputs: int, n_classes: int)
 def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int
                     ) -> torch.nn.Module:
     """A trained read-out classifier from ``models/classifiers/<system>.npz``."""
-    from nnrg.models.training import load_state_arrays
-
     model = mlp(classifier_sizes(stage.params, system, n_inputs, n_classes),
                 "relu" if system == "mnist" else "tanh")
-    return load_state_arrays(model, read_npz(stage.path(f"models/classifiers/{system}.npz"))
-                             ).eval()
+    return load_weights(model, stage.path(f"models/classifiers/{system}.npz"))
 
 
 def mnist_split(n: int, test_fraction: float, heldout_fraction: float, seed: int

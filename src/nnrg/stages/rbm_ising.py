@@ -68,7 +68,8 @@ def experiments(stage: Stage, temps: dict[str, np.ndarray]) -> dict[str, tuple[s
 def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.ndarray, ...]:
     """(train, test) configurations for an experiment; sparse sets are split 80 / 20."""
     if isinstance(selector, tuple):
-        sparse = read_npz(stage.path(f"{ISING[system]}/sparse.npz"))
+        sparse = read_npz(stage.path(f"{ISING[system]}/sparse.npz"),
+                          require=dict.fromkeys(selector))
         x = np.concatenate([sparse[k].reshape(len(sparse[k]), -1) for k in selector])
         x = x.astype(np.float64)
         perm = np.random.default_rng(0).permutation(len(x))

@@ -64,8 +64,9 @@ def experiment_sets(train: dict, test: dict, p, rng: np.random.Generator
 def main() -> None:
     stage = Stage("rbm_mnist", uses=("rbm_classifiers",))
     p = stage.section
-    data = {n: read_npz(stage.path(f"{MNIST_DIR}/{n}.npz")) for n in ("train", "test",
-                                                                        "heldout")}
+    data = {n: read_npz(stage.path(f"{MNIST_DIR}/{n}.npz"),
+                        require={"images": (None, 784), "labels": (None,)})
+            for n in ("train", "test", "heldout")}
     clf = load_classifier(stage, "mnist", 784, 10)
     held = data["heldout"]
     starts = [held["images"][held["labels"] == d][:p.n_start].astype(np.float64)

@@ -28,4 +28,4 @@ def main() -> None:
     write_json(stage.path("reports/metrics/claims.json"), as_json(verdicts))
     stage.add_artifact(stage.path("reports/metrics/claims.json"), "claims")
     stage.finish({k: counts[k] for k in ("counts", "by_study", "validation", "definitions",
-                                         "fragile")}, finish_parent=True)
+                                         "fragile")})

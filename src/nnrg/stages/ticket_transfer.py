@@ -27,7 +27,9 @@ SHORT = {"oscillator": "NL", "henon_heiles": "HH"}
 
 def imp_record(stage: Stage, system: str) -> dict[str, np.ndarray]:
     """The imp_global arrays of ``system``: initial weights, IMP masks, densities, losses."""
-    return read_npz(stage.path(f"models/imp_global/{system}.npz"))
+    names = ["imp_density", "imp_loss", *[f"{kind}_{n}" for n in LAYERS for kind in (
+        "imp_mask", "initial_mask", "initial_weight", "initial_bias")]]
+    return read_npz(stage.path(f"models/imp_global/{system}.npz"), require=dict.fromkeys(names))
 
 
 def mapped_variants(source_masks: dict[str, np.ndarray], dim_target: int, controls: bool,

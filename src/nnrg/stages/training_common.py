@@ -30,12 +30,9 @@ def subset(n_total: int, n_keep: int, seed: int) -> np.ndarray:
 def load_wide_beta(stage: Stage, n_train: int, seed: int
                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The wide-beta set: a seeded subset of ``n_train`` training lattices, and the test set."""
-    from nnrg.stages.io import read_npz
-
-    train = read_npz(stage.path("data/ising_wide/train.npz"))
+    train = read_wide_beta(stage, "train")
     keep = subset(len(train["beta"]), n_train, seed)
-    return ({k: v[keep] for k, v in train.items()},
-            read_npz(stage.path("data/ising_wide/test.npz")))
+    return {k: v[keep] for k, v in train.items()}, read_wide_beta(stage, "test")
 
 
 def fit(stage: Stage, name: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
@@ -76,10 +73,23 @@ def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
 
 def load_model(stage: Stage, path: str, model: torch.nn.Module) -> torch.nn.Module:
     """Load a state dict saved by ``save_model`` into ``model`` (evaluation mode)."""
-    from nnrg.models.training import load_state_arrays
+    from nnrg.stages.io import load_weights
+
+    return load_weights(model, stage.path(path))
+
+
+def lattice_schema(L: int, *labels: str) -> dict:
+    """What a lattice set must hold: ``spins (n, L, L)`` and one value per lattice for each
+    of ``labels`` (e.g. ``beta``)."""
+    return {"spins": (None, L, L), **{name: (None,) for name in labels}}
+
+
+def read_wide_beta(stage: Stage, name: str) -> dict[str, np.ndarray]:
+    """One split ('train' or 'test') of the wide-beta set, checked before any compute."""
     from nnrg.stages.io import read_npz
 
-    return load_state_arrays(model, read_npz(stage.path(path))).eval()
+    return read_npz(stage.path(f"data/ising_wide/{name}.npz"),
+                    require=lattice_schema(stage.params.ising_wide.L, "beta"))
 
 
 def predict(model: torch.nn.Module, x: np.ndarray) -> np.ndarray:
