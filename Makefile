@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 RUN := PATH="$(BIN):$$PATH" DVC_NO_ANALYTICS=1
 P ?= default
 
-.PHONY: install repro test test-all test-browser browser-deps lint ui profile baselines bench \
+.PHONY: help install repro test test-all test-browser browser-deps lint ui profile baselines bench \
 	check-metrics clean-venv
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -12,7 +12,7 @@ import time
 import numba
 import numpy as np
 
-from nnrg.analysis.autocorr import integrated_time
+from nnrg.numerics.autocorr import integrated_time
 from nnrg.physics.ising import (
     BETA_C,
     magnetisation_per_spin,

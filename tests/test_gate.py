@@ -39,7 +39,7 @@ def test_bad_direction_is_rejected():
 def test_committed_policy_names_existing_stages(repo_root):
     import yaml
 
-    from nnrg.cli import STAGES
+    from nnrg.stages import STAGES
 
     policy = yaml.safe_load((repo_root / "reports/metrics_policy.yaml").read_text())["gated"]
     assert {p["metric"].split(":")[0] for p in policy} <= set(STAGES)

@@ -77,7 +77,8 @@ def test_weights_of_another_model_are_an_input_error(tmp_path):
     import torch
 
     from nnrg.models.training import state_arrays
-    from nnrg.stages.io import InputError, load_weights, write_npz
+    from nnrg.stages.io import InputError, write_npz
+    from nnrg.stages.weights import load_weights
 
     path = write_npz(tmp_path / "m.npz", **state_arrays(torch.nn.Linear(3, 2)))
     assert load_weights(torch.nn.Linear(3, 2), path).weight.shape == (2, 3)

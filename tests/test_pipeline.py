@@ -9,7 +9,8 @@ import sys
 import pytest
 import yaml
 
-from nnrg.cli import STAGES, check_metrics
+from nnrg.cli import check_metrics
+from nnrg.stages import STAGES
 from tests.conftest import ROOT, pipeline_env, run
 
 BASELINES = ROOT / "tests" / "baselines" / "tiny"

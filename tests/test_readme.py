@@ -29,3 +29,13 @@ def test_missing_markers_are_an_error():
 def test_check_mode_reports_up_to_date(repo_root, capsys):
     assert main(["readme", "--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_readme_states_the_stage_count(repo_root):
+    import re
+
+    from nnrg.stages import STAGES
+
+    text = (repo_root / "README.md").read_text()
+    counts = {int(n) for n in re.findall(r"\((\d+) stages", text)}
+    assert counts == {len(STAGES)}, counts

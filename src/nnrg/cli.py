@@ -4,22 +4,21 @@
     python -m nnrg profile tiny               # rewrite params.yaml as the tiny profile
     python -m nnrg params                     # validate params.yaml and print it
     python -m nnrg readme [--check]           # README claims summary <- reports/claims.md
+    python -m nnrg deps [--check]             # dvc.yaml code deps <- each stage's imports
     python -m nnrg check-metrics --against HEAD   # metric-regression gate
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from nnrg import gate
 from nnrg.params import PROFILES, Params, ParamsError, deep_merge, from_dict, to_dict
+from nnrg.stages import STAGES
 from nnrg.stages.io import (
-    InputError,
     dump_yaml,
     load_metrics_dir,
     load_params,
@@ -27,16 +26,11 @@ from nnrg.stages.io import (
     repo_root,
     write_text,
 )
-from nnrg.tracking import TrackingUnavailable
+from nnrg.stages.runner import EXPECTED_ERRORS as STAGE_ERRORS
 
-STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
-          "dynamics", "hnn_dense", "imp_layers", "imp_global", "ticket_transfer",
-          "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide", "ae_entropy",
-          "beta_flow", "rbm_classifiers", "rbm_ising", "rbm_mnist", "report")
 POLICY = "reports/metrics_policy.yaml"
 # errors that carry a message meant for the user: one line, exit 2, no traceback
-EXPECTED_ERRORS = (ParamsError, TrackingUnavailable, FileNotFoundError, InputError,
-                   gate.GateError)
+EXPECTED_ERRORS = (*STAGE_ERRORS, gate.GateError)
 
 
 def render_profile(name: str, root: Path) -> str:
@@ -111,37 +105,19 @@ def sync_readme(root: Path, check: bool) -> int:
     return 0
 
 
-class Interrupted(BaseException):
-    """SIGTERM, turned into an exception so the stage is logged KILLED and exits cleanly."""
+def sync_deps(root: Path, check: bool) -> int:
+    """Rewrite (or with ``check``, compare) every stage's code deps in dvc.yaml."""
+    from nnrg import deps
 
-
-def _terminate(signum: int, _frame: object) -> None:
-    raise Interrupted(signal.Signals(signum).name)
-
-
-def run_stage(name: str) -> int:
-    """Run one stage. Whatever happens, the stage's MLflow run ends: FINISHED, FAILED (an
-    error: one line on stderr, exit 2 for the errors we expect, the traceback otherwise) or
-    KILLED (SIGINT / SIGTERM: exit 130 / 143). Outs are written atomically, so an interrupted
-    stage leaves no partial file."""
-    from nnrg.stages import base
-
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        importlib.import_module(f"nnrg.stages.{name}").main()
-        return 0
-    except (KeyboardInterrupt, Interrupted) as exc:
-        signame = "SIGINT" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        base.abort_active("KILLED", f"interrupted by {signame}")
-        print(f"nnrg: {name} interrupted by {signame}", file=sys.stderr)
-        return 130 if signame == "SIGINT" else 143
-    except EXPECTED_ERRORS as err:
-        base.abort_active("FAILED", str(err))
-        print(f"nnrg: error: {err}", file=sys.stderr)
-        return 2
-    except Exception as err:
-        base.abort_active("FAILED", f"{type(err).__name__}: {err}")
-        raise
+    path = root / "dvc.yaml"
+    problems = deps.differences(load_yaml(path), root)
+    if check:
+        print("\n".join(problems) or "dvc.yaml code deps match the stages' imports")
+        return 1 if problems else 0
+    write_text(path, deps.rewrite(path.read_text(), root, list(STAGES)))
+    print(f"rewrote the code deps of {len(problems)} stage(s)" if problems
+          else "dvc.yaml code deps already match")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("params", help="validate params.yaml and print it")
     rd = sub.add_parser("readme", help="copy the claims summary into the README")
     rd.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
+    dep = sub.add_parser("deps", help="write each stage's code deps into dvc.yaml")
+    dep.add_argument("--check", action="store_true", help="only check; exit 1 on a difference")
     chk = sub.add_parser("check-metrics", help="fail if a gated metric regressed")
     chk.add_argument("--against", default="HEAD", help="git revision holding the baseline")
     chk.add_argument("--baseline-dir", type=Path, help="directory of baseline metric JSONs")
@@ -164,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = repo_root()
     if args.command in STAGES:
+        from nnrg.stages.runner import run_stage
+
         return run_stage(args.command)
     try:
         if args.command == "profile":
@@ -175,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "readme":
             return sync_readme(root, args.check)
+        if args.command == "deps":
+            return sync_deps(root, args.check)
         return check_metrics(root, args.against, args.baseline_dir, args.metrics_dir,
                              args.policy)
     except EXPECTED_ERRORS as err:

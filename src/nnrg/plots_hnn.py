@@ -73,3 +73,19 @@ def sigma_table(rows: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]],
         ax.legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def trajectories(t: np.ndarray, z: np.ndarray, labels: tuple[str, ...], title: str):
+    """State components vs time and the (x, p_x) phase portrait of a reference trajectory."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    for k, label in enumerate(labels):
+        ax1.plot(t, z[:, k], lw=1, label=label)
+    ax1.set_xlabel("t")
+    ax1.legend(fontsize=8)
+    ax1.set_title(title, fontsize=9)
+    half = z.shape[1] // 2
+    ax2.plot(z[:, 0], z[:, half], lw=1)
+    ax2.set_xlabel(labels[0])
+    ax2.set_ylabel(labels[half])
+    fig.tight_layout()
+    return fig

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from nnrg.analysis.gaussnet_exact import connected_four, connected_six, delta_g6
-from nnrg.analysis.wick import point_combinations, wick_sum
 from nnrg.models.gaussnet import bag_green_functions, ensemble_outputs, kernel, moment_sums
+from nnrg.numerics.wick import point_combinations, wick_sum
 
 POINTS = np.array([-0.01, -0.006, -0.002, 0.002, 0.006, 0.01])
 

@@ -164,7 +164,7 @@ def broken_metropolis_energy(size, beta, factor, n_chains=32, sweeps=400):
 
 
 def test_energy_check_catches_wrong_acceptance_rule():
-    from nnrg.analysis.stats import mean_of_replicas
+    from nnrg.numerics.stats import mean_of_replicas
     from nnrg.physics.exact import kaufman_energy_and_heat
 
     good = mean_of_replicas(broken_metropolis_energy(10, 0.3, 1.0))
@@ -176,7 +176,7 @@ def test_energy_check_catches_wrong_acceptance_rule():
 
 
 def test_wolff_with_wrong_bond_probability_fails_energy_check():
-    from nnrg.analysis.stats import mean_of_replicas
+    from nnrg.numerics.stats import mean_of_replicas
     from nnrg.physics.exact import kaufman_energy_and_heat
 
     def run(p_add):

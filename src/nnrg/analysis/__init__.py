@@ -1,1 +1,2 @@
-"""Analysis: estimators, fits and statistics (pure numpy)."""
+"""Analysis: fits, read-outs, thermometers and scaling (pure numpy). The estimators they use
+(``stats``, ``autocorr``, ``wick``) live one level below, in ``nnrg.numerics``."""

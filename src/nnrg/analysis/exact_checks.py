@@ -6,7 +6,7 @@ import numpy as np
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
-from nnrg.analysis.stats import Estimate
+from nnrg.numerics.stats import Estimate
 from nnrg.physics.exact import kaufman_energy_and_heat
 from nnrg.physics.sampling import EnsembleDiagnostics
 

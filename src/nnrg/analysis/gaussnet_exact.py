@@ -16,8 +16,8 @@ from itertools import combinations
 import numpy as np
 
 from nnrg.analysis.gaussian_integrals import exchange_integral
-from nnrg.analysis.wick import pairings
 from nnrg.models.gaussnet import kernel
+from nnrg.numerics.wick import pairings
 
 
 def hidden_moment(x: np.ndarray, s_b: float, s_w: float) -> float:

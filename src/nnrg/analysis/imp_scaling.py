@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from nnrg.analysis.stats import mean_of_replicas
+from nnrg.numerics.stats import mean_of_replicas
 
 
 @dataclass(frozen=True)

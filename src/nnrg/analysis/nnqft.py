@@ -17,8 +17,8 @@ import numpy as np
 
 from nnrg.analysis.gaussian_integrals import vertex_integral
 from nnrg.analysis.gaussnet_exact import connected_four, connected_six, exchange_sum
-from nnrg.analysis.wick import wick_sum
 from nnrg.models.gaussnet import kernel
+from nnrg.numerics.wick import wick_sum
 
 
 @dataclass(frozen=True)

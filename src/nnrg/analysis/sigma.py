@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg.analysis.stats import Estimate, mean_of_replicas
+from nnrg.numerics.stats import Estimate, mean_of_replicas
 
 
 def magnitude_shares(layer_magnitudes: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from nnrg.analysis.wick import point_combinations
+from nnrg.numerics.wick import point_combinations
 from nnrg.physics.rng import next_uniform
 
 

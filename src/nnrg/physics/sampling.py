@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnrg.analysis.autocorr import integrated_time
-from nnrg.analysis.stats import Estimate, mean_of_replicas
+from nnrg.numerics.autocorr import integrated_time
+from nnrg.numerics.stats import Estimate, mean_of_replicas
 from nnrg.physics.ising import (
     BETA_C,
     energy_per_spin,

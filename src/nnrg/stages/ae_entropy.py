@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_ae, plots_ising
 from nnrg.analysis.entropy import local_entropy
-from nnrg.analysis.stats import mean_of_replicas
 from nnrg.models.autoencoder import AE_SIZES, LinearChain
+from nnrg.numerics.stats import mean_of_replicas
 from nnrg.physics.rg import decimate_checkerboard, decimate_rows
 from nnrg.stages.ae_wide import MODEL
 from nnrg.stages.base import Stage
@@ -42,13 +42,13 @@ def main() -> None:
             f"{table[kind][k].mean:.6g},{table[kind][k].error:.3g}" for kind in KINDS))
     stage.add_artifact(write_text(stage.path("reports/plots/ae_entropy.csv"),
                                   "\n".join(lines) + "\n"), "plots")
-    fig = plots.curves(betas, {f"{kind} lattices": (np.array([e.mean for e in table[kind]]),
+    fig = plots_ae.curves(betas, {f"{kind} lattices": (np.array([e.mean for e in table[kind]]),
                                                    np.array([e.error for e in table[kind]]))
                                for kind in KINDS}, r"$\beta$", "mean local entropy [bits/site]")
     stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy.png"), fig),
                        "figures")
     shown = [examples[0], examples[len(examples) // 2], examples[-1]]
-    fig = plots.lattice_panels([im for ex in shown for im in ex[1:]],
+    fig = plots_ising.lattice_panels([im for ex in shown for im in ex[1:]],
                                [f"{t} (beta={ex[0]:.3f})" for ex in shown
                                 for t in ("input", "AE-WR (sign)", "decimated x2")], ncols=3)
     stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy_examples.png"), fig),

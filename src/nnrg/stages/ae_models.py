@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from nnrg import plots
+from nnrg import plots_ae, plots_ising
 from nnrg.models.autoencoder import AE_SIZES, LinearChain, stack
 from nnrg.models.training import History, evaluate, validation_split
 from nnrg.physics.rg import decimation_matrices
@@ -100,17 +100,17 @@ def make_figures(stage: Stage, test: dict, deep: dict, nets: dict, model1: Linea
             for name, model in deep.items():
                 panels.append(np.sign(model(x[k:k + 1])).reshape(32, 32).numpy())
                 titles.append(f"{name} (sign)")
-    fig = plots.lattice_panels(panels, titles, ncols=4)
+    fig = plots_ising.lattice_panels(panels, titles, ncols=4)
     stage.add_artifact(write_figure(stage.path("reports/figures/ae_reconstructions.png"), fig),
                        "figures")
     rg1, ae1 = nets["cg_1024_512"].weight(0), model1.weight(0)
     rg2, ae2 = nets["cg_512_256"].weight(0), model1.weight(1)
-    fig = plots.matrices([rg1[:96, :48], ae1[:96, :48], rg2[:64, :32], ae2[:64, :32]],
+    fig = plots_ae.matrices([rg1[:96, :48], ae1[:96, :48], rg2[:64, :32], ae2[:64, :32]],
                          ["W1 trained on RG (CG-1024-512), zoom", "W1 of Model-1 (AE), zoom",
                           "W2 trained on RG (CG-512-256), zoom", "W2 of Model-1 (AE), zoom"])
     stage.add_artifact(write_figure(stage.path("reports/figures/ae_weights.png"), fig),
                        "figures")
-    fig = plots.matrices([(rg1 @ rg1.T)[:96, :96], (ae1 @ ae1.T)[:96, :96],
+    fig = plots_ae.matrices([(rg1 @ rg1.T)[:96, :96], (ae1 @ ae1.T)[:96, :96],
                           (rg2 @ rg2.T)[:64, :64], (ae2 @ ae2.T)[:64, :64]],
                          ["W1 W1^T, RG-trained", "W1 W1^T, AE", "W2 W2^T, RG-trained",
                           "W2 W2^T, AE"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_ae
 from nnrg.analysis.flow import EnergyThermometer, data_crossings, fit_crossing
 from nnrg.models.autoencoder import AE_SIZES, BetaRegressor, LinearChain
 from nnrg.physics.exact import (
@@ -87,11 +87,11 @@ def main() -> None:
     series = {f"AE-WR {s}": (flow[s], None) for s in SERIES if s != "input_energy"}
     series["energy of input (thermometer check)"] = (flow["input_energy"], None)
     series["decimation recursion"] = (np.array([decimation_recursion(b) for b in betas]), None)
-    fig = plots.curves(betas, series, r"input $\beta$", r"read-out $\beta'$", identity=True,
+    fig = plots_ae.curves(betas, series, r"input $\beta$", r"read-out $\beta'$", identity=True,
                        marks=marks)
     stage.add_artifact(write_figure(stage.path("reports/figures/beta_flow.png"), fig),
                        "figures")
-    fig = plots.flow_trajectories(betas, iterated["regressor"], iterated["energy"])
+    fig = plots_ae.flow_trajectories(betas, iterated["regressor"], iterated["energy"])
     stage.add_artifact(write_figure(stage.path("reports/figures/beta_flow_iterated.png"), fig),
                        "figures")
     stage.finish({

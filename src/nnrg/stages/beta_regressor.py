@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from nnrg import plots
+from nnrg import plots_ae
 from nnrg.analysis.flow import EnergyThermometer
-from nnrg.analysis.stats import mean_of_replicas
 from nnrg.models.autoencoder import BetaRegressor
 from nnrg.models.training import evaluate
+from nnrg.numerics.stats import mean_of_replicas
 from nnrg.physics.ising import energy_per_spin
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_figure
@@ -41,7 +41,7 @@ def main() -> None:
         predicted = model(x_test).numpy()
     save_model(stage, MODEL, model)
     save_curves(stage, "beta_regressor", {"regressor": history})
-    fig = plots.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
+    fig = plots_ae.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
     stage.add_artifact(write_figure(stage.path("reports/figures/beta_regressor_parity.png"),
                                     fig), "figures")
     betas = np.unique(test["beta"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_hnn
 from nnrg.physics.dynamics import get_system, reference_trajectory
 from nnrg.stages.base import Stage
 from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
@@ -27,7 +27,7 @@ def main() -> None:
         metrics[name] = {"energy0": float(energy[0]),
                          "max_energy_drift": float(np.max(np.abs(energy - energy[0]))),
                          "n_points": cfg.n_points, "t_max": float(t[-1])}
-        fig = plots.trajectories(t, z, system.labels, f"{name}: reference trajectory")
+        fig = plots_hnn.trajectories(t, z, system.labels, f"{name}: reference trajectory")
         stage.add_artifact(write_figure(stage.path(f"reports/figures/dynamics_{name}.png"), fig),
                            "figures")
 

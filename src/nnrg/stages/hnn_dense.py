@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_hnn
-from nnrg.analysis.stats import mean_of_replicas, median_of_replicas, outliers
 from nnrg.models.hnn import state_arrays
+from nnrg.numerics.stats import mean_of_replicas, median_of_replicas, outliers
 from nnrg.physics.dynamics import get_system
 from nnrg.pruning.imp import train_hnn
 from nnrg.stages.base import Stage

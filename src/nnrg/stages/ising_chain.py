@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_ising
 from nnrg.datasets import chi_square_pvalue, inverse_temperatures, temperature_grid
 from nnrg.physics.chain import sample_chain
 from nnrg.physics.exact import all_states, boltzmann_weights, chain_energies
@@ -62,7 +62,7 @@ def main() -> None:
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
     shown = [k for k in range(len(temps)) if temps[k] in (0.5, 1.0, 2.0, 6.0)] or [0]
-    fig = plots.energy_histograms([temps[k] for k in shown], [checks[k][1] for k in shown],
+    fig = plots_ising.energy_histograms([temps[k] for k in shown], [checks[k][1] for k in shown],
                                   [checks[k][2] for k in shown], checks[0][3])
     stage.add_artifact(write_figure(stage.path("reports/figures/ising_chain_energy.png"), fig),
                        "figures")

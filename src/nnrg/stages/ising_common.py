@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_ising
 from nnrg.analysis.exact_checks import checkable, exact_energy_check
 from nnrg.physics.ising import BETA_C
 from nnrg.physics.sampling import EnsembleDiagnostics, SamplerSettings, sample_grid
@@ -36,7 +36,7 @@ def report_ensembles(stage: Stage, size: int, diags: list[EnsembleDiagnostics], 
     check = exact_energy_check(size, diags)
     rows = check["per_beta"]
     checked = [d for d in diags if checkable(d)]
-    fig = plots.sampler_diagnostics(
+    fig = plots_ising.sampler_diagnostics(
         [d.beta for d in checked], [d.tau_int for d in checked], [d.algorithm for d in checked],
         [r["energy"] for r in rows], [r["energy_error"] for r in rows],
         [r["energy_exact"] for r in rows], BETA_C,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_ising
 from nnrg.datasets import train_test_indices
 from nnrg.physics.exact import specific_heat_peak
 from nnrg.physics.ising import BETA_C
@@ -39,7 +39,7 @@ def main() -> None:
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
-    fig = plots.lattice_panels([spins[0], once[0], twice[0], spins[1], once[1], twice[1]],
+    fig = plots_ising.lattice_panels([spins[0], once[0], twice[0], spins[1], once[1], twice[1]],
                                ["32x32", "decimated once", "decimated twice"] * 2, ncols=3)
     stage.add_artifact(write_figure(stage.path("reports/figures/ising_critical_samples.png"),
                                     fig), "figures")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_nnqft
 from nnrg.analysis.nnqft import analyse
 from nnrg.analysis.powerlaw import fit_power_law
-from nnrg.analysis.wick import point_combinations
+from nnrg.numerics.wick import point_combinations
 from nnrg.stages.base import Stage
 from nnrg.stages.io import replace_dir, write_figure, write_npz, write_text
 from nnrg.stages.nnqft_width import sample_bags
@@ -81,7 +81,7 @@ def main() -> None:
                         if fits[name]["n_resolved"] >= 2 else None)
             anchor = abs(exact[0]) if exact[0] != 0 else abs(meas[0])
             claimed = anchor * (s_w / s_w[0]) ** CLAIMED[name]
-            figures[f"{name}_{key}.png"] = plots.scaling_plot(
+            figures[f"{name}_{key}.png"] = plots_nnqft.scaling_plot(
                 s_w, meas, errs, exact, fit_line, claimed, r"$\sigma_W$", f"|{name}|",
                 f"{name} vs sW ({key}): measured slope {fm['exponent']:.2f} ± "
                 f"{fm['exponent_error']:.2f}\nexact {fits[name]['exact']['exponent']:.2f}, "

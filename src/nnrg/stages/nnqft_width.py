@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrg import plots
+from nnrg import plots_nnqft
 from nnrg.analysis.nnqft import analyse
 from nnrg.analysis.powerlaw import fit_power_law
-from nnrg.analysis.wick import point_combinations
 from nnrg.models.gaussnet import bag_green_functions
+from nnrg.numerics.wick import point_combinations
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_figure, write_npz, write_text
 
@@ -78,13 +78,13 @@ def main() -> None:
         "config": {"s_b": p.s_b, "s_w": p.s_w, "n_bags": p.n_bags * p.n_seeds,
                    "n_nets": p.n_nets},
     })
-    fig = plots.deviation_histograms(widths, [results[w]["m2"] for w in widths],
+    fig = plots_nnqft.deviation_histograms(widths, [results[w]["m2"] for w in widths],
                                      [results[w]["m4"] for w in widths])
     stage.add_artifact(write_figure(stage.path("reports/figures/nnqft_m_histograms.png"), fig),
                        "figures")
     x = np.array(widths, dtype=float)
     fit_line = fit.amplitude * x**fit.exponent if fit.n_points >= 2 else None
-    fig = plots.scaling_plot(x, [s.mean for s in m4], [s.error for s in m4],
+    fig = plots_nnqft.scaling_plot(x, [s.mean for s in m4], [s.error for s in m4],
                              [s.exact for s in m4], fit_line, None, "width N",
                              "median $m_4$", f"m4 vs N (sb={p.s_b:g}, sW={p.s_w:g}); "
                              f"fit exponent {fit.exponent:.2f} ± {fit.exponent_error:.2f}")

@@ -9,7 +9,8 @@ import torch
 from nnrg.models.classifier import mlp
 from nnrg.params import Params
 from nnrg.stages.base import Stage
-from nnrg.stages.io import load_weights, read_json, read_npz
+from nnrg.stages.io import read_json, read_npz
+from nnrg.stages.weights import load_weights
 
 ISING = {"chain": "data/ising_chain", "lattice": "data/ising_temperatures"}
 MNIST_DIR = "data/mnist"

@@ -16,7 +16,6 @@ import torch
 
 from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import read_flow
-from nnrg.analysis.stats import mean_of_replicas
 from nnrg.analysis.thermometry import (
     CurveThermometer,
     chain_energy_per_spin,
@@ -25,6 +24,7 @@ from nnrg.analysis.thermometry import (
     read,
 )
 from nnrg.models.rbm import CD_MODES, FLOW_MODES, RBM, RbmTraining, train_rbm
+from nnrg.numerics.stats import mean_of_replicas
 from nnrg.physics.exact import chain_mean_energy, kaufman_energy_and_heat
 from nnrg.physics.ising import BETA_C
 from nnrg.stages.base import Stage

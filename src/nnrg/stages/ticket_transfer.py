@@ -13,8 +13,8 @@ import numpy as np
 
 from nnrg import plots_hnn
 from nnrg.analysis.imp_scaling import LossCurve, loss_curve, lowest_ticket_density
-from nnrg.analysis.stats import mean_of_replicas
 from nnrg.models.hnn import LAYERS, from_state_arrays
+from nnrg.numerics.stats import mean_of_replicas
 from nnrg.pruning.imp import train_hnn, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
 from nnrg.stages.base import Stage

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from nnrg import plots
+from nnrg import plots_training
 from nnrg.models.training import History, state_arrays, train, validation_split
 from nnrg.params import TrainingParams
 from nnrg.stages.base import Stage
@@ -66,14 +66,14 @@ def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
             lines.append(f"{model},{epoch + 1},{a:.6g},{b:.6g}")
     stage.add_artifact(write_text(stage.path(f"reports/plots/{name}_loss.csv"),
                                   "\n".join(lines) + "\n"), "plots")
-    fig = plots.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
+    fig = plots_training.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
     stage.add_artifact(write_figure(stage.path(f"reports/figures/{name}_training.png"), fig),
                        "figures")
 
 
 def load_model(stage: Stage, path: str, model: torch.nn.Module) -> torch.nn.Module:
     """Load a state dict saved by ``save_model`` into ``model`` (evaluation mode)."""
-    from nnrg.stages.io import load_weights
+    from nnrg.stages.weights import load_weights
 
     return load_weights(model, stage.path(path))
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.stats import mean_of_replicas, median_of_replicas, outliers
+from nnrg.numerics.stats import mean_of_replicas, median_of_replicas, outliers
 
 
 def test_one_stalled_replica_dominates_the_mean_but_not_the_median():

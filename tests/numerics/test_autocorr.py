@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.autocorr import ar1_integrated_time, integrated_time
-from nnrg.analysis.stats import binned_estimate, mean_of_replicas
+from nnrg.numerics.autocorr import ar1_integrated_time, integrated_time
+from nnrg.numerics.stats import binned_estimate, mean_of_replicas
 
 
 def ar1(phi: float, n: int, chains: int, seed: int) -> np.ndarray:
