@@ -22,7 +22,7 @@ from typing import Any
 
 from nnrg.claims.rules import FAIL, PASS, UNDECIDED, Criterion, Outcome, as_number, decide, fmt
 from nnrg.claims.rules import quoted_precision as _quoted_precision
-from nnrg.metrics import MetricTree, lookup
+from nnrg.metrics import MetricTree, lookup, node_at
 
 KINDS = ("claim", "validation", "definition")
 KEYS = {"id", "paper", "study", "kind", "where", "statement", "paper_value", "paper_error",
@@ -161,7 +161,7 @@ def condition_value(key: str, metrics: dict[str, MetricTree], stage: str) -> tup
     method fact ``section.dotted.key`` from the claim's stage's ``ran_with`` (then any
     stage's). Returns (found, value)."""
     if ":" in key:
-        value = _raw(metrics, key)
+        value = node_at(metrics, key)
         return value is not None, value
     for name in [stage, *sorted(metrics)]:
         ran = (metrics.get(name) or {}).get(RAN_WITH) or {}
@@ -171,16 +171,6 @@ def condition_value(key: str, metrics: dict[str, MetricTree], stage: str) -> tup
 
 
 _MISSING = object()
-
-
-def _raw(metrics: dict[str, MetricTree], ref: str, missing: Any = None) -> Any:
-    stage, _, key = ref.partition(":")
-    node: Any = metrics.get(stage)
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return missing
-        node = node[part]
-    return node
 
 
 def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str
@@ -359,7 +349,7 @@ def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> lis
                 *[k for spec in (claim.get("conditions"), (claim.get("dispute") or {}).get(
                     "conditions")) for k in (spec or {}) if ":" in k]]
         for ref in refs:
-            if isinstance(ref, str) and _raw(metrics, ref, _MISSING) is _MISSING:
+            if isinstance(ref, str) and node_at(metrics, ref, _MISSING) is _MISSING:
                 problems.append(f"{cid}: the run has no metric {ref}")
         if verdict.status == "pending":
             continue

@@ -123,12 +123,13 @@ class Stage:
     def finish(self, metrics: dict[str, Any], method: dict[str, Any] | None = None) -> Path:
         """Write ``reports/metrics/<stage>.json`` (with the run's conditions under
         ``ran_with``, see :meth:`ran_with`) and log params, metrics, artifacts to MLflow."""
+        ran_with = self.ran_with(method)
         metrics_path = write_json(self.path(f"reports/metrics/{self.name}.json"),
-                                  {**metrics, "ran_with": self.ran_with(method)})
+                                  {**metrics, "ran_with": ran_with})
         self.add_artifact(metrics_path, "metrics")
         self.log(f"done in {time.perf_counter() - self.started:.1f} s")
         if tracking.enabled():
-            self._log(self._record(self.ran_with(method), numeric_leaves(metrics), "FINISHED"))
+            self._log(self._record(ran_with, numeric_leaves(metrics), "FINISHED"))
         else:
             self.logged = True
         return metrics_path
