@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 RUN := PATH="$(BIN):$$PATH" DVC_NO_ANALYTICS=1
 P ?= default
 
-.PHONY: help install repro test test-all test-browser browser-deps lint ui profile baselines bench \
+.PHONY: help install repro test test-all test-browser browser-deps lint format ui profile baselines bench \
 	check-metrics clean-venv
 
 help:  ## list the targets
@@ -26,8 +26,10 @@ repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show
 	$(RUN) python -m nnrg readme
 	@cat reports/claims.md
 
-test: install  ## lint, then the fast test suite (includes the tiny pipeline end to end)
+test: install  ## lint, format check, mypy, then the fast suite (tiny pipeline end to end, doctests)
 	$(RUN) ruff check src tests benchmarks
+	$(RUN) ruff format --check src tests benchmarks
+	$(RUN) mypy
 	$(RUN) python -m pytest -m "not slow" -q
 
 test-all: install  ## every test, slow ones included
@@ -39,8 +41,14 @@ browser-deps:  ## Debian's chromium and chromedriver for the MLflow UI browser t
 test-browser: install  ## MLflow UI in headless Chromium against a tiny-pipeline store (slow)
 	$(RUN) python -m pytest -m slow -q -s tests/test_mlflow_ui.py
 
-lint: install
+lint: install  ## ruff check, ruff format --check, mypy on the library
 	$(RUN) ruff check src tests benchmarks
+	$(RUN) ruff format --check src tests benchmarks
+	$(RUN) mypy
+
+format: install  ## ruff format and the import-order fixes
+	$(RUN) ruff format src tests benchmarks
+	$(RUN) ruff check --select I --fix src tests benchmarks
 
 ui: install  ## MLflow UI on the repository's store, http://127.0.0.1:5000
 	$(RUN) mlflow ui --backend-store-uri "sqlite:///$(CURDIR)/mlflow.db" \

@@ -22,10 +22,12 @@ PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
 
 def rate(n_replicas: int, epochs: int, batched: bool) -> float:
     """Replicate-epochs per second of wall time."""
-    tr = HnnTraining(epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200,
-                     jitter=True, seed=0)
-    models = ([BatchedHNN(n_replicas, 2)] if batched
-              else [BatchedHNN(1, 2) for _ in range(n_replicas)])
+    tr = HnnTraining(
+        epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200, jitter=True, seed=0
+    )
+    models = (
+        [BatchedHNN(n_replicas, 2)] if batched else [BatchedHNN(1, 2) for _ in range(n_replicas)]
+    )
     start = time.perf_counter()
     for model in models:
         train_hnn(model, PROBLEM, tr)
@@ -50,8 +52,10 @@ def main() -> None:
         else:
             print(f"| {n} | {b:.0f} | (not run) | |")
     paper = 230 * 5e4
-    print(f"\nOne paper-profile IMP run (230 x 5e4 epochs) per replicate at the best batched "
-          f"rate: {paper / best / 3600:.1f} replicate-hours on this machine.")
+    print(
+        f"\nOne paper-profile IMP run (230 x 5e4 epochs) per replicate at the best batched "
+        f"rate: {paper / best / 3600:.1f} replicate-hours on this machine."
+    )
 
 
 if __name__ == "__main__":

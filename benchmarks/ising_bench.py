@@ -47,6 +47,7 @@ def update_rate(kind: str, size: int, batch: int, sweeps: int) -> tuple[float, f
 
         def run(n):
             return metropolis_sweeps(spins, accept, n, states)
+
     run(2)  # compile / warm up
     _, wall, cpu = timed(lambda: run(sweeps))
     updates = batch * sweeps * size * size
@@ -80,8 +81,10 @@ def main() -> None:
     scale = 0.1 if args.quick else 1.0
     max_threads = numba.get_num_threads()
     print(f"numba threads available: {max_threads}")
-    print("\n| Metropolis kernel | threads | L | batch | updates/ns (wall) "
-          "| updates/ns per CPU-second |")
+    print(
+        "\n| Metropolis kernel | threads | L | batch | updates/ns (wall) "
+        "| updates/ns per CPU-second |"
+    )
     print("|---|---|---|---|---|---|")
     for threads in sorted({1, max_threads}):
         numba.set_num_threads(threads)
@@ -92,8 +95,10 @@ def main() -> None:
                     wall, cpu = update_rate(kind, size, batch, sweeps)
                     print(f"| {kind} | {threads} | {size} | {batch} | {wall:.3f} | {cpu:.3f} |")
     numba.set_num_threads(max_threads)
-    print("\n| L=32, beta_c, 64 chains | tau_int(|m|) [steps] | CPU ms / independent sample "
-          "| wall ms / independent sample |")
+    print(
+        "\n| L=32, beta_c, 64 chains | tau_int(|m|) [steps] | CPU ms / independent sample "
+        "| wall ms / independent sample |"
+    )
     print("|---|---|---|---|")
     for algorithm in ("scalar", "multispin", "wolff"):
         r = independent_sample_cost(algorithm, 32, 64, max(200, int(scale * 4000)))

@@ -20,8 +20,16 @@ def repo_root() -> Path:
 
 def copy_repo(dest: Path) -> Path:
     """Copy the tracked and untracked-not-ignored files of the repo into a fresh git repo."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in filter(None, files):
         src = ROOT / rel
         if src.is_file():
@@ -39,8 +47,14 @@ def pipeline_env(repo: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DVC_ROOT", None)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.update({"MLFLOW_TRACKING_URI": f"sqlite:///{repo}/mlflow.db", "NNRG_QUIET": "1",
-                "DVC_NO_ANALYTICS": "1", "NNRG_PIPELINE_ID": "tiny-test"})
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": f"sqlite:///{repo}/mlflow.db",
+            "NNRG_QUIET": "1",
+            "DVC_NO_ANALYTICS": "1",
+            "NNRG_PIPELINE_ID": "tiny-test",
+        }
+    )
     return env
 
 

@@ -14,14 +14,32 @@ from nnrg.claims.rules import Criterion, decide, fmt, quoted_precision
 from nnrg.stages.io import load_metrics_dir
 
 RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
-METRICS = {"s": {"x": 1.0, "err": 0.01, "n": 4, "c": 0.5, "zero": 0.0, "big_err": 1.0,
-                 "alt": 3.0, "count": 2, "ran_with": RAN}}
+METRICS = {
+    "s": {
+        "x": 1.0,
+        "err": 0.01,
+        "n": 4,
+        "c": 0.5,
+        "zero": 0.0,
+        "big_err": 1.0,
+        "alt": 3.0,
+        "count": 2,
+        "ran_with": RAN,
+    }
+}
 
 
 def claim(test=None, **kw):
-    base = {"id": "c", "paper": "001", "statement": "x is one", "paper_value": "1.02",
-            "metric": "s:x", "error": "s:err", "test": test or {"kind": "value"},
-            "contradiction": 0.0}
+    base = {
+        "id": "c",
+        "paper": "001",
+        "statement": "x is one",
+        "paper_value": "1.02",
+        "metric": "s:x",
+        "error": "s:err",
+        "test": test or {"kind": "value"},
+        "contradiction": 0.0,
+    }
     return {**base, **kw}
 
 
@@ -53,27 +71,32 @@ def test_a_test_that_would_also_pass_at_the_contradiction_is_inconclusive():
     assert v.status == "inconclusive" and "contradiction" in v.reason
 
 
-@pytest.mark.parametrize("metric, error, expected, status", [
-    ("s:x", "s:err", 1, "reproduced"),
-    ("s:x", "s:err", -1, "not reproduced"),
-    ("s:x", "s:big_err", 1, "inconclusive"),   # |1.0| <= 3 x 1.0: not resolved from zero
-    ("s:zero", None, 1, "inconclusive"),
-])
+@pytest.mark.parametrize(
+    "metric, error, expected, status",
+    [
+        ("s:x", "s:err", 1, "reproduced"),
+        ("s:x", "s:err", -1, "not reproduced"),
+        ("s:x", "s:big_err", 1, "inconclusive"),  # |1.0| <= 3 x 1.0: not resolved from zero
+        ("s:zero", None, 1, "inconclusive"),
+    ],
+)
 def test_sign_tests_count_only_values_resolved_from_zero(metric, error, expected, status):
-    c = claim({"kind": "sign", "expected": expected}, metric=metric, error=error,
-              paper_value="> 0")
+    c = claim({"kind": "sign", "expected": expected}, metric=metric, error=error, paper_value="> 0")
     assert evaluate(c, METRICS).status == status
 
 
-@pytest.mark.parametrize("test, status", [
-    ({"kind": "at_most", "bound": 1.1}, "reproduced"),
-    ({"kind": "at_most", "bound": 0.9}, "not reproduced"),
-    ({"kind": "at_most", "bound": 1.01}, "inconclusive"),  # 1.0 + 3 x 0.01 straddles 1.01
-    ({"kind": "at_least", "bound": "s:c"}, "inconclusive"),  # passes at contradiction 5 too
-    ({"kind": "between", "low": 0.9, "high": 1.1}, "reproduced"),
-    ({"kind": "between", "low": 1.5, "high": 2.0}, "not reproduced"),
-    ({"kind": "equals", "target": 2}, "not reproduced"),
-])
+@pytest.mark.parametrize(
+    "test, status",
+    [
+        ({"kind": "at_most", "bound": 1.1}, "reproduced"),
+        ({"kind": "at_most", "bound": 0.9}, "not reproduced"),
+        ({"kind": "at_most", "bound": 1.01}, "inconclusive"),  # 1.0 + 3 x 0.01 straddles 1.01
+        ({"kind": "at_least", "bound": "s:c"}, "inconclusive"),  # passes at contradiction 5 too
+        ({"kind": "between", "low": 0.9, "high": 1.1}, "reproduced"),
+        ({"kind": "between", "low": 1.5, "high": 2.0}, "not reproduced"),
+        ({"kind": "equals", "target": 2}, "not reproduced"),
+    ],
+)
 def test_bound_tests_have_three_outcomes(test, status):
     c = claim(test, paper_value="~1", tolerance_reason="test", contradiction=5.0)
     assert evaluate(c, METRICS).status == status
@@ -120,16 +143,25 @@ def test_missing_metric_is_pending():
 
 
 def test_failed_claim_with_passing_dispute_is_disputed():
-    c = claim(paper_value="0.5", dispute={"metric": "s:c", "test": {"kind": "value"},
-                                          "why": "another explanation"})
+    c = claim(
+        paper_value="0.5",
+        dispute={"metric": "s:c", "test": {"kind": "value"}, "why": "another explanation"},
+    )
     v = evaluate(c, METRICS)
     assert v.status == "disputed" and "another explanation" in v.reason and "0.5" in v.reason
 
 
 def test_dispute_with_matching_own_conditions_overrides_not_at_paper_settings():
-    c = claim(paper_value="0.5", conditions={"s.epochs": 50000},
-              dispute={"metric": "s:c", "test": {"kind": "value"}, "why": "bound",
-                       "conditions": {"s.rate": 0.1}})
+    c = claim(
+        paper_value="0.5",
+        conditions={"s.epochs": 50000},
+        dispute={
+            "metric": "s:c",
+            "test": {"kind": "value"},
+            "why": "bound",
+            "conditions": {"s.rate": 0.1},
+        },
+    )
     assert evaluate(c, METRICS).status == "disputed"
     c["dispute"]["conditions"] = {"s.rate": 0.5}
     assert evaluate(c, METRICS).status == "not at paper settings"
@@ -168,20 +200,24 @@ def test_registry_entries_are_validated():
 def test_registry_checks_catch_a_test_that_cannot_fail():
     loose = claim(tolerance=10, tolerance_reason="too loose")
     assert any("cannot fail" in p for p in registry_problems([loose], METRICS))
-    assert any("no contradiction" in p for p in registry_problems(
-        [claim(contradiction=None)], METRICS))
-    assert any("no metric" in p for p in registry_problems(
-        [claim(error="s:missing")], METRICS))
-    assert any("tolerance_reason" in p for p in registry_problems(
-        [claim({"kind": "at_most", "bound": 2.0})], METRICS))
+    assert any(
+        "no contradiction" in p for p in registry_problems([claim(contradiction=None)], METRICS)
+    )
+    assert any("no metric" in p for p in registry_problems([claim(error="s:missing")], METRICS))
+    assert any(
+        "tolerance_reason" in p
+        for p in registry_problems([claim({"kind": "at_most", "bound": 2.0})], METRICS)
+    )
     assert registry_problems([claim()], METRICS) == []
 
 
 def test_report_groups_by_study_and_keeps_checks_and_definitions_apart():
-    verdicts = [evaluate(claim(id="a"), METRICS),
-                evaluate(claim(id="b", paper_value="1.2"), METRICS),
-                evaluate(claim(id="V-a", paper="validation", study="001"), METRICS),
-                evaluate(claim(id="d", kind="definition"), METRICS)]
+    verdicts = [
+        evaluate(claim(id="a"), METRICS),
+        evaluate(claim(id="b", paper_value="1.2"), METRICS),
+        evaluate(claim(id="V-a", paper="validation", study="001"), METRICS),
+        evaluate(claim(id="d", kind="definition"), METRICS),
+    ]
     text = render_markdown(verdicts, {"001": "a study"}, [{"id": "old", "note": "retired"}])
     assert "## Study 001: a study" in text and "2 claims: 1 reproduced, 1 not reproduced" in text
     assert "### Validation checks and controls (study 001)" in text
@@ -195,6 +231,7 @@ def test_report_groups_by_study_and_keeps_checks_and_definitions_apart():
 
 
 # ---- the committed registry and run -------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def committed(repo_root):

@@ -52,8 +52,10 @@ def test_the_checker_catches_a_new_import_and_a_stale_dep(tmp_path):
 
 def test_rewrite_keeps_the_other_deps_and_the_layout(tmp_path):
     _package(tmp_path)
-    text = ("# comment\nstages:\n  a:\n    cmd: python -m nnrg a\n    deps:\n"
-            "      - src/nnrg/old.py\n      - data/x\n    params:\n      - a\n")
+    text = (
+        "# comment\nstages:\n  a:\n    cmd: python -m nnrg a\n    deps:\n"
+        "      - src/nnrg/old.py\n      - data/x\n    params:\n      - a\n"
+    )
     out = deps.rewrite(text, tmp_path, ["a"])
     assert out.startswith("# comment\n") and "src/nnrg/old.py" not in out
     assert "      - src/nnrg/lib/b.py\n" in out and "      - data/x\n    params:" in out
@@ -76,8 +78,9 @@ def test_library_packages_import_each_other_without_cycles(repo_root):
                     edges[package].add(parts[1])
 
     def reaches(start: str, target: str, seen: set[str]) -> bool:
-        return any(n == target or (n not in seen and reaches(n, target, seen | {n}))
-                   for n in edges[start])
+        return any(
+            n == target or (n not in seen and reaches(n, target, seen | {n})) for n in edges[start]
+        )
 
     cycles = [p for p in LIBRARY if reaches(p, p, {p})]
     assert cycles == [], {p: sorted(edges[p]) for p in cycles}

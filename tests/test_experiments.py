@@ -15,12 +15,16 @@ from tests.conftest import pipeline_env, run
 
 def dvc(repo, env, *args, check=True):
     cmd = [sys.executable, "-m", "dvc", *args]
-    return run(cmd, repo, env) if check else subprocess.run(
-        cmd, cwd=repo, env=env, capture_output=True, text=True)
+    return (
+        run(cmd, repo, env)
+        if check
+        else subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    )
 
 
 def test_two_queued_experiments_run_in_parallel_without_touching_the_workspace(
-        tiny_pipeline, tmp_path):
+    tiny_pipeline, tmp_path
+):
     repo = shutil.copytree(tiny_pipeline, tmp_path / "repo", symlinks=True)
     env = pipeline_env(repo)
     for key in ("MLFLOW_TRACKING_URI", "NNRG_PIPELINE_ID"):  # as a user runs it
@@ -30,8 +34,7 @@ def test_two_queued_experiments_run_in_parallel_without_touching_the_workspace(
     run([*git, "commit", "-qm", "tiny run"], repo, env)
     metrics_before = (repo / "reports/metrics/beta_flow.json").read_bytes()
     for n in (1, 2):
-        dvc(repo, env, "exp", "run", "--queue", "-S", f"beta_flow.iterations={n}",
-            "-n", f"it{n}")
+        dvc(repo, env, "exp", "run", "--queue", "-S", f"beta_flow.iterations={n}", "-n", f"it{n}")
     dvc(repo, env, "queue", "start", "--jobs", "2")
     deadline = time.time() + 600
     while time.time() < deadline:
@@ -43,8 +46,13 @@ def test_two_queued_experiments_run_in_parallel_without_touching_the_workspace(
     assert "Failed" not in status and status.count("Success") == 2, status
 
     shown = json.loads(dvc(repo, env, "exp", "show", "--json").stdout)
-    exps = {e["name"]: e for rev in shown for e in (rev.get("experiments") or [])
-            for e in [e["revs"][0]] if e.get("name")}
+    exps = {
+        e["name"]: e
+        for rev in shown
+        for e in (rev.get("experiments") or [])
+        for e in [e["revs"][0]]
+        if e.get("name")
+    }
     assert set(exps) == {"it1", "it2"}, exps.keys()
     for name, n in (("it1", 1), ("it2", 2)):
         data = exps[name]["data"]
@@ -61,10 +69,14 @@ def test_two_queued_experiments_run_in_parallel_without_touching_the_workspace(
     runs = client.search_runs([exp_id], max_results=1000)
     assert not [r for r in runs if r.info.status == "RUNNING"]
     for name, n in (("it1", 1), ("it2", 2)):
-        parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags
-                   and r.data.tags.get("dvc_exp_name") == name]
+        parents = [
+            r
+            for r in runs
+            if "mlflow.parentRunId" not in r.data.tags and r.data.tags.get("dvc_exp_name") == name
+        ]
         assert len(parents) == 1, [r.data.tags for r in parents]
-        children = [r for r in runs
-                    if r.data.tags.get("mlflow.parentRunId") == parents[0].info.run_id]
+        children = [
+            r for r in runs if r.data.tags.get("mlflow.parentRunId") == parents[0].info.run_id
+        ]
         flow = [r for r in children if r.data.tags["stage"] == "beta_flow"]
         assert flow and flow[0].data.params["beta_flow.iterations"] == str(n)

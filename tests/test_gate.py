@@ -4,8 +4,10 @@ import pytest
 
 from nnrg.gate import check, failed
 
-POLICY = [{"metric": "s:err", "direction": "lower", "abs_tol": 0.1},
-          {"metric": "s:acc", "direction": "higher", "rel_tol": 0.05}]
+POLICY = [
+    {"metric": "s:err", "direction": "lower", "abs_tol": 0.1},
+    {"metric": "s:acc", "direction": "higher", "rel_tol": 0.05},
+]
 
 
 def test_small_changes_within_tolerance_pass():

@@ -48,8 +48,10 @@ def test_figures_are_byte_deterministic(tmp_path):
         ax.plot([0, 1], [1, 0])
         return f
 
-    assert (write_figure(tmp_path / "a.png", fig()).read_bytes()
-            == write_figure(tmp_path / "b.png", fig()).read_bytes())
+    assert (
+        write_figure(tmp_path / "a.png", fig()).read_bytes()
+        == write_figure(tmp_path / "b.png", fig()).read_bytes()
+    )
 
 
 def test_read_npz_names_the_file_and_what_is_wrong(tmp_path):
@@ -58,8 +60,7 @@ def test_read_npz_names_the_file_and_what_is_wrong(tmp_path):
 
     from nnrg.stages.io import InputError, read_npz, write_npz
 
-    path = write_npz(tmp_path / "x.npz", spins=np.zeros((3, 4, 4), np.int8),
-                     beta=np.zeros(3))
+    path = write_npz(tmp_path / "x.npz", spins=np.zeros((3, 4, 4), np.int8), beta=np.zeros(3))
     assert read_npz(path, require={"spins": (None, 4, 4), "beta": (None,)})["beta"].shape == (3,)
     with pytest.raises(InputError, match=r"x.npz: missing array 'label' \(has: beta, spins\)"):
         read_npz(path, require={"label": None})

@@ -34,10 +34,24 @@ def ui(tiny_pipeline):
     """``mlflow ui`` on 127.0.0.1 against the tiny pipeline's store; yields (url, repo)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "ui", "--host", "127.0.0.1", "--port", str(port),
-         "--backend-store-uri", f"sqlite:///{tiny_pipeline}/mlflow.db",
-         "--default-artifact-root", str(tiny_pipeline / "mlartifacts")],
-        cwd=tiny_pipeline, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "ui",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--backend-store-uri",
+            f"sqlite:///{tiny_pipeline}/mlflow.db",
+            "--default-artifact-root",
+            str(tiny_pipeline / "mlartifacts"),
+        ],
+        cwd=tiny_pipeline,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -62,8 +76,12 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--window-size=1600,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
@@ -88,8 +106,11 @@ def click_text(driver, text: str) -> None:
     labels sit under overlays that reject synthetic pointer clicks)."""
     from selenium.webdriver.common.by import By
 
-    found = [e for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
-             if e.is_displayed()]
+    found = [
+        e
+        for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
+        if e.is_displayed()
+    ]
     assert found, f"no visible element with text {text!r}"
     driver.execute_script("arguments[0].click();", found[0])
 
@@ -129,8 +150,10 @@ def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser)
     widths: list[int] = []
     while time.time() < deadline and not any(w >= 200 for w in widths):
         time.sleep(0.5)
-        widths = [browser.execute_script("return arguments[0].naturalWidth", img)
-                  for img in browser.find_elements(By.TAG_NAME, "img")]
+        widths = [
+            browser.execute_script("return arguments[0].naturalWidth", img)
+            for img in browser.find_elements(By.TAG_NAME, "img")
+        ]
     browser.save_screenshot(str(shots / "figure.png"))
     assert any(w >= 200 for w in widths), f"the figure did not render (img widths {widths})"
     print(f"screenshots in {shots}")

@@ -9,8 +9,11 @@ from nnrg.mnist import load_mnist
 
 
 def write_idx(path, array, gz=False):
-    header = b"\x00\x00\x08" + bytes([array.ndim]) + b"".join(
-        int(n).to_bytes(4, "big") for n in array.shape)
+    header = (
+        b"\x00\x00\x08"
+        + bytes([array.ndim])
+        + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    )
     data = header + array.astype(np.uint8).tobytes()
     (gzip.open if gz else open)(path, "wb").write(data)
 

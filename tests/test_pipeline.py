@@ -61,13 +61,17 @@ def test_param_change_reruns_only_that_stage_and_its_descendants(tiny_pipeline, 
     assert ran == {"beta_flow", "report"}, res.stdout
 
 
-@pytest.mark.parametrize("stage", ["ising_wide", "ae_wide", "nnqft_width", "imp_global",
-                                   "rbm_ising"])
+@pytest.mark.parametrize(
+    "stage", ["ising_wide", "ae_wide", "nnqft_width", "imp_global", "rbm_ising"]
+)
 def test_forced_rerun_gives_identical_bytes(tiny_pipeline, stage):
     env = pipeline_env(tiny_pipeline)
     lock = (tiny_pipeline / "dvc.lock").read_bytes()
-    run([sys.executable, "-m", "dvc", "repro", "--force", "--single-item", stage],
-        tiny_pipeline, env)
+    run(
+        [sys.executable, "-m", "dvc", "repro", "--force", "--single-item", stage],
+        tiny_pipeline,
+        env,
+    )
     assert (tiny_pipeline / "dvc.lock").read_bytes() == lock
 
 
@@ -83,8 +87,11 @@ def test_mlflow_holds_one_parent_with_a_child_per_stage(tiny_pipeline):
     assert len(parents) == 1
     parent = parents[0]
     assert parent.info.status == "FINISHED"
-    children = {r.data.tags["stage"]: r for r in runs
-                if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id}
+    children = {
+        r.data.tags["stage"]: r
+        for r in runs
+        if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id
+    }
     assert set(STAGES) <= set(children)
     crit = children["ising_critical"]
     assert crit.data.params["ising_critical.L"] == "32"

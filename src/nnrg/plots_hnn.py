@@ -8,8 +8,9 @@ from nnrg.analysis.imp_scaling import LossCurve, ScalingFit
 from nnrg.plots import plt
 
 
-def solver_vs_reference(t: np.ndarray, z_ref: np.ndarray, z_pred: np.ndarray,
-                        labels: tuple[str, ...], title: str):
+def solver_vs_reference(
+    t: np.ndarray, z_ref: np.ndarray, z_pred: np.ndarray, labels: tuple[str, ...], title: str
+):
     """Each state component: reference (black) and every trained replica (thin colour)."""
     dim = len(labels)
     fig, axes = plt.subplots(1, dim, figsize=(3.2 * dim, 2.8), squeeze=False)
@@ -25,8 +26,9 @@ def solver_vs_reference(t: np.ndarray, z_ref: np.ndarray, z_pred: np.ndarray,
     return fig
 
 
-def loss_vs_density(panels: dict[str, dict[str, tuple[LossCurve, ScalingFit | None]]],
-                    xlabel: str, title: str):
+def loss_vs_density(
+    panels: dict[str, dict[str, tuple[LossCurve, ScalingFit | None]]], xlabel: str, title: str
+):
     """One log-log panel per key; in each, curves with bands, d_C marks and fitted slopes."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
     for ax, (panel, series) in zip(axes[0], panels.items(), strict=True):
@@ -40,8 +42,14 @@ def loss_vs_density(panels: dict[str, dict[str, tuple[LossCurve, ScalingFit | No
                 d = curve.density[window]
                 # least-squares intercept of the mean curve for the fitted slope
                 log_a = np.mean(np.log(curve.mean[window]) - fit.slope * np.log(d))
-                ax.plot(d, np.exp(log_a) * d**fit.slope, "--", lw=0.8, color=color,
-                        label=f"slope {fit.slope:.2f} ± {fit.slope_error:.2f}")
+                ax.plot(
+                    d,
+                    np.exp(log_a) * d**fit.slope,
+                    "--",
+                    lw=0.8,
+                    color=color,
+                    label=f"slope {fit.slope:.2f} ± {fit.slope_error:.2f}",
+                )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.invert_xaxis()
@@ -54,21 +62,24 @@ def loss_vs_density(panels: dict[str, dict[str, tuple[LossCurve, ScalingFit | No
     return fig
 
 
-def sigma_table(rows: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]],
-                thesis: dict[str, list[float]]):
+def sigma_table(
+    rows: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], thesis: dict[str, list[float]]
+):
     """sigma_1..3 per method (points with error bars) next to the thesis's values, per system."""
     fig, axes = plt.subplots(1, len(rows), figsize=(5 * len(rows), 3.6), squeeze=False)
     x = np.arange(3)
     for ax, (system, methods) in zip(axes[0], rows.items(), strict=True):
         width = 0.8 / (len(methods) + 1)
         for k, (name, (mean, err)) in enumerate(methods.items()):
-            ax.errorbar(x + k * width, mean, yerr=err, fmt="o", ms=4, capsize=2,
-                        color=f"C{k}", label=name)
+            ax.errorbar(
+                x + k * width, mean, yerr=err, fmt="o", ms=4, capsize=2, color=f"C{k}", label=name
+            )
         if system in thesis:
             ax.plot(x + len(methods) * width, thesis[system], "k*", ms=8, label="thesis")
         ax.axhline(0, color="gray", lw=0.6)
-        ax.set_xticks(x + 0.4 - width / 2, [r"$\sigma_1$ input", r"$\sigma_2$ hidden",
-                                            r"$\sigma_3$ output"])
+        ax.set_xticks(
+            x + 0.4 - width / 2, [r"$\sigma_1$ input", r"$\sigma_2$ hidden", r"$\sigma_3$ output"]
+        )
         ax.set_title(system, fontsize=9)
         ax.legend(fontsize=6)
     fig.tight_layout()

@@ -39,8 +39,9 @@ def sampler_diagnostics(betas, tau, algorithms, energy, energy_err, energy_exact
     return fig
 
 
-def energy_histograms(temperatures, observed: list[np.ndarray], expected: list[np.ndarray],
-                      levels: np.ndarray):
+def energy_histograms(
+    temperatures, observed: list[np.ndarray], expected: list[np.ndarray], levels: np.ndarray
+):
     """Observed vs exact energy histograms of the 1D chain, one panel per listed temperature."""
     n = len(temperatures)
     fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.6), squeeze=False)

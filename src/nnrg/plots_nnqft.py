@@ -24,19 +24,33 @@ def deviation_histograms(widths: list[int], m2: list[np.ndarray], m4: list[np.nd
     return fig
 
 
-def scaling_plot(x, measured, errors, exact, fit_line, claimed_line, xlabel: str, ylabel: str,
-                 title: str):
+def scaling_plot(
+    x, measured, errors, exact, fit_line, claimed_line, xlabel: str, ylabel: str, title: str
+):
     """Log-log plot: measured |y| with errors (open where unresolved), exact curve, fit, claim."""
     x = np.asarray(x, dtype=float)
     measured = np.abs(np.asarray(measured, dtype=float))
     errors = np.asarray(errors, dtype=float)
     fig, ax = plt.subplots(figsize=(5.2, 3.8))
     resolved = measured > 3 * errors
-    ax.errorbar(x[resolved], measured[resolved], yerr=errors[resolved], fmt="o", ms=4,
-                label="measured (resolved)")
+    ax.errorbar(
+        x[resolved],
+        measured[resolved],
+        yerr=errors[resolved],
+        fmt="o",
+        ms=4,
+        label="measured (resolved)",
+    )
     if (~resolved).any():
-        ax.errorbar(x[~resolved], measured[~resolved], yerr=errors[~resolved], fmt="o", ms=4,
-                    mfc="none", label="measured (< 3 s.e. from 0)")
+        ax.errorbar(
+            x[~resolved],
+            measured[~resolved],
+            yerr=errors[~resolved],
+            fmt="o",
+            ms=4,
+            mfc="none",
+            label="measured (< 3 s.e. from 0)",
+        )
     ax.plot(x, np.abs(exact), "k-", lw=1, label="exact (closed form)")
     if fit_line is not None:
         ax.plot(x, fit_line, "C2--", lw=1, label="fit to resolved points")

@@ -7,8 +7,14 @@ import numpy as np
 from nnrg.plots import plt
 
 
-def probability_curves(class_values: np.ndarray, curves: np.ndarray, labels: np.ndarray,
-                       xlabel: str, title: str, shown: int = 9):
+def probability_curves(
+    class_values: np.ndarray,
+    curves: np.ndarray,
+    labels: np.ndarray,
+    xlabel: str,
+    title: str,
+    shown: int = 9,
+):
     """Averaged softmax p(class) for ~``shown`` of the rows (one colour per true class)."""
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     rows = np.unique(np.linspace(0, len(curves) - 1, min(shown, len(curves))).astype(int))
@@ -23,8 +29,12 @@ def probability_curves(class_values: np.ndarray, curves: np.ndarray, labels: np.
     return fig
 
 
-def temperature_flows(panels: dict[str, dict[str, np.ndarray]], steps: np.ndarray,
-                      marks: dict[str, float], ylabel: str = "T read-out"):
+def temperature_flows(
+    panels: dict[str, dict[str, np.ndarray]],
+    steps: np.ndarray,
+    marks: dict[str, float],
+    ylabel: str = "T read-out",
+):
     """One panel per key; each row of the panel's ``classifier`` / ``energy`` arrays
     ``(n_start, n_steps)`` is one starting temperature's flow (solid / dashed)."""
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False)
@@ -43,14 +53,14 @@ def temperature_flows(panels: dict[str, dict[str, np.ndarray]], steps: np.ndarra
         ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(0, steps[-1])
     axes[0][0].legend(fontsize=6)
-    fig.text(0.01, 0.01, "solid: classifier (expected T); dashed: energy thermometer",
-             fontsize=6)
+    fig.text(0.01, 0.01, "solid: classifier (expected T); dashed: energy thermometer", fontsize=6)
     fig.tight_layout()
     return fig
 
 
-def endpoint_distributions(class_values: np.ndarray, panels: dict[str, np.ndarray],
-                           xlabel: str, start_labels: np.ndarray):
+def endpoint_distributions(
+    class_values: np.ndarray, panels: dict[str, np.ndarray], xlabel: str, start_labels: np.ndarray
+):
     """Per panel, the read-out distribution of every starting set at the end of the flow."""
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.0), squeeze=False)
     for ax, (title, dists) in zip(axes[0], panels.items(), strict=True):

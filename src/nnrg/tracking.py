@@ -104,24 +104,33 @@ def _ask_server(uri: str, timeout_s: float) -> None:
         body = err.read(1 << 16)  # MLflow answers a missing experiment with a JSON error
     except (urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
-        raise TrackingUnavailable(f"MLflow tracking server {uri!r} is unreachable ({reason}); "
-                                  f"{hint}") from None
+        raise TrackingUnavailable(
+            f"MLflow tracking server {uri!r} is unreachable ({reason}); {hint}"
+        ) from None
     try:
         answer = json.loads(body)
     except ValueError:
         answer = None
     if not isinstance(answer, dict) or not ({"experiment", "error_code"} & set(answer)):
-        raise TrackingUnavailable(f"{uri!r} answers, but not as an MLflow tracking server "
-                                  f"(GET {url} gave no MLflow JSON); {hint}")
+        raise TrackingUnavailable(
+            f"{uri!r} answers, but not as an MLflow tracking server "
+            f"(GET {url} gave no MLflow JSON); {hint}"
+        )
 
 
 def git_commit(root: Path) -> str:
     """HEAD commit of the repository at ``root`` (with ``-dirty`` if the tree has changes)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True, check=True).stdout
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return head + ("-dirty" if dirty.strip() else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -176,26 +185,30 @@ def store_lock(store: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _open_parent(client, exp_id: str, key: str, tags: dict[str, str],
-                 start_ms: int | None = None) -> str:
+def _open_parent(
+    client, exp_id: str, key: str, tags: dict[str, str], start_ms: int | None = None
+) -> str:
     """The pipeline's parent run, created on first use, (re)marked RUNNING while a stage logs."""
-    found = client.search_runs([exp_id], filter_string=f"tags.{PIPELINE_KEY_TAG} = '{key}'",
-                               max_results=1)
+    found = client.search_runs(
+        [exp_id], filter_string=f"tags.{PIPELINE_KEY_TAG} = '{key}'", max_results=1
+    )
     if found:
         run_id = found[0].info.run_id
         client.update_run(run_id, status="RUNNING")
         return run_id
     name = f"pipeline {tags.get('nnrg_profile', '')} {tags.get('git_commit', '')[:10]}".strip()
-    run = client.create_run(exp_id, start_time=start_ms, tags={**tags, PIPELINE_KEY_TAG: key},
-                            run_name=name)
+    run = client.create_run(
+        exp_id, start_time=start_ms, tags={**tags, PIPELINE_KEY_TAG: key}, run_name=name
+    )
     return run.info.run_id
 
 
 def _close_parent(client, exp_id: str, parent_id: str) -> str:
     """End the parent unless another of its stages is logging right now: FAILED or KILLED if
     any child ended so, else FINISHED. A parent is never left RUNNING between stages."""
-    children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = "
-                                  f"'{parent_id}'", max_results=1000)
+    children = client.search_runs(
+        [exp_id], filter_string=f"tags.`mlflow.parentRunId` = '{parent_id}'", max_results=1000
+    )
     states = {c.info.status for c in children}
     if "RUNNING" in states:
         return "RUNNING"
@@ -221,21 +234,29 @@ def log_stage(record: StageRecord, root: Path, experiment: str) -> str:
     mlflow.set_tracking_uri(tracking_uri(store))
     client = MlflowClient()
     exp_id = _get_experiment_id(client, experiment, location)
-    common = {"git_commit": git_commit(root), "dvc_exp_name": os.environ.get("DVC_EXP_NAME", ""),
-              **{k: v for k, v in record.tags.items() if k == "nnrg_profile"}}
+    common = {
+        "git_commit": git_commit(root),
+        "dvc_exp_name": os.environ.get("DVC_EXP_NAME", ""),
+        **{k: v for k, v in record.tags.items() if k == "nnrg_profile"},
+    }
     with store_lock(store):
         parent_id = _open_parent(client, exp_id, pipeline_key(), common, record.start_ms)
         tags = {**common, **record.tags, "stage": record.stage, "mlflow.parentRunId": parent_id}
-        run_id = client.create_run(exp_id, start_time=record.start_ms, tags=tags,
-                                   run_name=record.stage).info.run_id
+        run_id = client.create_run(
+            exp_id, start_time=record.start_ms, tags=tags, run_name=record.stage
+        ).info.run_id
     status = "FAILED"
     try:
         now = record.end_ms or int(time.time() * 1000)
         params = [Param(k, str(v)[:6000]) for k, v in sorted(record.params.items())]
         metrics = [Metric(k, float(v), now, 0) for k, v in sorted(record.metrics.items())]
         for start in range(0, max(len(params), len(metrics)), 100):
-            client.log_batch(run_id, metrics=metrics[start:start + 100],
-                             params=params[start:start + 100], tags=[])
+            client.log_batch(
+                run_id,
+                metrics=metrics[start : start + 100],
+                params=params[start : start + 100],
+                tags=[],
+            )
         for path, artifact_dir in record.artifacts:
             if Path(path).is_dir():
                 client.log_artifacts(run_id, str(path), artifact_dir or None)

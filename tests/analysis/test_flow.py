@@ -40,7 +40,8 @@ def test_thermometer_inverts_exact_energy():
     thermo = EnergyThermometer(32)
     for beta in (0.1, 0.35, 0.4407, 0.55):
         assert thermo(np.array([kaufman_energy_and_heat(32, beta)[0]]))[0] == pytest.approx(
-            beta, abs=2e-3)
+            beta, abs=2e-3
+        )
 
 
 def test_unwindowed_crossing_is_found_outside_any_window():

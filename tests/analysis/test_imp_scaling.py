@@ -23,8 +23,7 @@ def test_planted_power_law_is_recovered():
 
 
 def test_ticket_run_stops_at_the_first_failure():
-    curve = loss_curve(np.array([1.0, 0.9, 0.8, 0.7]),
-                       np.array([[1.0], [1.5], [3.0], [1.0]]))
+    curve = loss_curve(np.array([1.0, 0.9, 0.8, 0.7]), np.array([[1.0], [1.5], [3.0], [1.0]]))
     assert lowest_ticket_density(curve, 2.0) == 0.9  # 0.7 recovers but the run is broken
 
 

@@ -18,8 +18,7 @@ def synthetic_shares(sigmas, fraction, n_iter, noise, seed):
 
 @pytest.mark.parametrize("fraction", [0.01, 0.1])
 def test_estimators_recover_known_sigma(fraction):
-    shares = np.stack([synthetic_shares([2.5, -0.2, 5.0], fraction, 40, 0.0, s)
-                       for s in range(3)])
+    shares = np.stack([synthetic_shares([2.5, -0.2, 5.0], fraction, 40, 0.0, s) for s in range(3)])
     np.testing.assert_allclose(sigma_from_ratios(shares, fraction)[0], [2.5, -0.2, 5.0])
     np.testing.assert_allclose(sigma_from_fit(shares, fraction)[0], [2.5, -0.2, 5.0])
 
@@ -39,10 +38,16 @@ def test_equal_layers_give_zero_sigma_under_global_pruning(method):
     masks = [torch.ones_like(w, dtype=torch.bool) for w in weights]
     mags = []
     for _ in range(25):
-        mags.append(torch.stack([(w * m).abs().sum(dim=(1, 2)) for w, m in zip(
-            weights, masks, strict=True)], dim=1).numpy())
-        masks = (prune_smallest(weights, masks, 0.05) if method == "magnitude"
-                 else random_prune(masks, 0.05, gen))
+        mags.append(
+            torch.stack(
+                [(w * m).abs().sum(dim=(1, 2)) for w, m in zip(weights, masks, strict=True)], dim=1
+            ).numpy()
+        )
+        masks = (
+            prune_smallest(weights, masks, 0.05)
+            if method == "magnitude"
+            else random_prune(masks, 0.05, gen)
+        )
     shares = magnitude_shares(np.stack(mags, axis=1))
     for est in layer_sigmas(shares, 0.05)["fit"]:
         assert abs(est.mean) < max(4 * est.error, 0.02)

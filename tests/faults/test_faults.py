@@ -21,8 +21,11 @@ import pytest
 
 from tests.conftest import copy_repo, pipeline_env, run
 
-OUTS = ("models/hnn_dense", "reports/metrics/hnn_dense.json",
-        "reports/figures/hnn_dense_oscillator.png")
+OUTS = (
+    "models/hnn_dense",
+    "reports/metrics/hnn_dense.json",
+    "reports/figures/hnn_dense_oscillator.png",
+)
 INPUT = "data/dynamics/oscillator.npz"
 FAULTS: list[str] = []  # every probe that ran, for the summary test at the end
 
@@ -34,8 +37,9 @@ def digest(repo: Path) -> dict[str, str]:
         path = repo / rel
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
-            out[str(f.relative_to(repo))] = (hashlib.md5(f.read_bytes()).hexdigest()
-                                             if f.exists() else "missing")
+            out[str(f.relative_to(repo))] = (
+                hashlib.md5(f.read_bytes()).hexdigest() if f.exists() else "missing"
+            )
     return out
 
 
@@ -52,12 +56,18 @@ def repo(tmp_path_factory):
     return repo
 
 
-def nnrg(repo: Path, *args: str, env_extra: dict | None = None, timeout: float = 300
-         ) -> subprocess.CompletedProcess:
-    env = {**pipeline_env(repo), "NNRG_PIPELINE_ID": f"fault-{time.time_ns()}",
-           **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "nnrg", *args], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+def nnrg(
+    repo: Path, *args: str, env_extra: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    env = {**pipeline_env(repo), "NNRG_PIPELINE_ID": f"fault-{time.time_ns()}", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "nnrg", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def running_runs(repo: Path) -> list[str]:
@@ -79,17 +89,26 @@ def assert_clean_failure(res: subprocess.CompletedProcess, code: int, *words: st
 
 PARAM_FAULTS = {
     "empty file": (lambda t: "", ["params.yaml is empty"]),
-    "missing section": (lambda t: t.replace("dynamics:", "dynamics_gone:", 1),
-                        ["dynamics"]),
-    "empty section": (lambda t: t.split("hnn_dense:")[0] + "hnn_dense: {}\n"
-                      + "imp_layers:" + t.split("imp_layers:", 1)[1], ["hnn_dense", "empty"]),
+    "missing section": (lambda t: t.replace("dynamics:", "dynamics_gone:", 1), ["dynamics"]),
+    "empty section": (
+        lambda t: (
+            t.split("hnn_dense:")[0]
+            + "hnn_dense: {}\n"
+            + "imp_layers:"
+            + t.split("imp_layers:", 1)[1]
+        ),
+        ["hnn_dense", "empty"],
+    ),
     "missing key": (lambda t: t.replace("  rtol:", "  #rtol:", 1), ["dynamics.rtol"]),
-    "duplicate key": (lambda t: t.replace("  rtol:", "  rtol: 1.0e-12\n  rtol:", 1),
-                      ["duplicate key", "rtol", "line"]),
-    "malformed yaml": (lambda t: t.replace("dynamics:", "dynamics: [", 1),
-                       ["malformed YAML", "line", "column"]),
-    "out of range": (lambda t: t.replace("  rtol: 1.0e-12", "  rtol: 5.0", 1),
-                     ["dynamics.rtol"]),
+    "duplicate key": (
+        lambda t: t.replace("  rtol:", "  rtol: 1.0e-12\n  rtol:", 1),
+        ["duplicate key", "rtol", "line"],
+    ),
+    "malformed yaml": (
+        lambda t: t.replace("dynamics:", "dynamics: [", 1),
+        ["malformed YAML", "line", "column"],
+    ),
+    "out of range": (lambda t: t.replace("  rtol: 1.0e-12", "  rtol: 5.0", 1), ["dynamics.rtol"]),
 }
 
 
@@ -120,6 +139,7 @@ def test_yaml_1_2_numbers_are_accepted(repo):
 
 # ---- broken inputs --------------------------------------------------------------------------
 
+
 def _arrays(path: Path) -> dict[str, np.ndarray]:
     with np.load(path) as data:
         return {k: data[k] for k in data.files}
@@ -128,11 +148,12 @@ def _arrays(path: Path) -> dict[str, np.ndarray]:
 INPUT_FAULTS = {
     "truncated": (lambda b, a: b[: len(b) // 2], ["not a readable .npz"]),
     "empty": (lambda b, a: b"", ["not a readable .npz"]),
-    "bit-flipped": (lambda b, a: b[:200] + bytes([b[200] ^ 0xFF]) + b[201:],
-                    ["oscillator.npz"]),
+    "bit-flipped": (lambda b, a: b[:200] + bytes([b[200] ^ 0xFF]) + b[201:], ["oscillator.npz"]),
     "foreign": (lambda b, a: b"t,x\n0,1\n", ["not a readable .npz"]),
-    "missing array": (lambda b, a: _npz_bytes({k: v for k, v in a.items() if k != "z"}),
-                      ["missing array 'z'"]),
+    "missing array": (
+        lambda b, a: _npz_bytes({k: v for k, v in a.items() if k != "z"}),
+        ["missing array 'z'"],
+    ),
     "wrong shape": (lambda b, a: _npz_bytes({**a, "z": a["z"][:, :1]}), ["'z'", "expected"]),
 }
 
@@ -167,14 +188,18 @@ def test_broken_inputs_stop_before_compute_with_one_line_naming_the_file(repo, f
 
 # ---- tracking -------------------------------------------------------------------------------
 
+
 def test_unreachable_or_foreign_tracking_servers_stop_before_compute(repo):
     from tests.test_tracking import _serve
 
     html, html_uri = _serve(b"<html>hello</html>")
     silent, silent_uri = _serve(None)
     try:
-        for uri, words in (("http://127.0.0.1:9", ["unreachable"]),
-                           (html_uri, ["not as an MLflow"]), (silent_uri, ["unreachable"])):
+        for uri, words in (
+            ("http://127.0.0.1:9", ["unreachable"]),
+            (html_uri, ["not as an MLflow"]),
+            (silent_uri, ["unreachable"]),
+        ):
             res = nnrg(repo, "dynamics", env_extra={"MLFLOW_TRACKING_URI": uri}, timeout=60)
             assert_clean_failure(res, 2, *words)
             FAULTS.append(f"tracking: {words[0]}")
@@ -184,6 +209,7 @@ def test_unreachable_or_foreign_tracking_servers_stop_before_compute(repo):
 
 
 # ---- interrupts ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_an_interrupted_stage_is_killed_cleanly(repo, sig, code):
@@ -197,8 +223,14 @@ def test_an_interrupted_stage_is_killed_cleanly(repo, sig, code):
     params.write_text(yaml.safe_dump(long, sort_keys=False))
     env = {**pipeline_env(repo), "NNRG_PIPELINE_ID": f"kill-{sig}"}
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "nnrg", "hnn_dense"], cwd=repo, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nnrg", "hnn_dense"],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(8)  # past start-up, inside training
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
@@ -211,15 +243,19 @@ def test_an_interrupted_stage_is_killed_cleanly(repo, sig, code):
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=f"sqlite:///{repo}/mlflow.db")
-    runs = [r for e in client.search_experiments() for r in client.search_runs([e.experiment_id])
-            if r.data.tags.get("nnrg_pipeline_key") == f"kill-{sig}"
-            or r.data.tags.get("stage") == "hnn_dense"]
-    assert any(r.info.status == "KILLED" and r.data.tags.get("stage") == "hnn_dense"
-               for r in runs)
+    runs = [
+        r
+        for e in client.search_experiments()
+        for r in client.search_runs([e.experiment_id])
+        if r.data.tags.get("nnrg_pipeline_key") == f"kill-{sig}"
+        or r.data.tags.get("stage") == "hnn_dense"
+    ]
+    assert any(r.info.status == "KILLED" and r.data.tags.get("stage") == "hnn_dense" for r in runs)
     FAULTS.append(f"signal: {signal.Signals(sig).name}")
 
 
 # ---- the gate -------------------------------------------------------------------------------
+
 
 def test_the_gate_fails_on_a_baseline_it_cannot_find(repo):
     res = nnrg(repo, "check-metrics", "--against", "nosuchbranch")
@@ -230,6 +266,7 @@ def test_the_gate_fails_on_a_baseline_it_cannot_find(repo):
 
 
 # ---- after every fault --------------------------------------------------------------------
+
 
 def test_outputs_respect_the_umask(repo):
     for rel in ("reports/metrics/dynamics.json", "models/hnn_dense"):

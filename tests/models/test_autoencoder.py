@@ -13,8 +13,9 @@ def test_hard_coded_matrices_equal_slicing_decimation():
     w1, w2 = decimation_matrices(32)
     once = spins.reshape(7, -1) @ w1
     np.testing.assert_array_equal(once, decimate_checkerboard(spins).reshape(7, -1))
-    np.testing.assert_array_equal(once @ w2,
-                                  decimate_rows(decimate_checkerboard(spins)).reshape(7, -1))
+    np.testing.assert_array_equal(
+        once @ w2, decimate_rows(decimate_checkerboard(spins)).reshape(7, -1)
+    )
 
 
 def test_hard_coded_chain_has_zero_hinge_loss_on_its_task():
@@ -41,8 +42,19 @@ def test_training_lowers_the_loss():
     y = torch.as_tensor(decimate_checkerboard(spins).reshape(300, -1), dtype=torch.float32)
     net = LinearChain((64, 32))
     before = evaluate(net, x, y, "hinge")
-    history = train(net, x[:240], y[:240], x[240:], y[240:], loss="hinge", epochs=5,
-                    batch_size=16, lr=1e-2, l1=1e-6, seed=0)
+    history = train(
+        net,
+        x[:240],
+        y[:240],
+        x[240:],
+        y[240:],
+        loss="hinge",
+        epochs=5,
+        batch_size=16,
+        lr=1e-2,
+        l1=1e-6,
+        seed=0,
+    )
     assert history.validation[-1] < 0.5 * before
     assert history.train[-1] < history.train[0]
 

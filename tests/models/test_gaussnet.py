@@ -38,8 +38,14 @@ def test_measured_four_point_deviation_matches_exact_one_over_n():
     points = np.array([-0.6, -0.2, 0.1, 0.3, 0.5, 0.9])
     width, s_b, s_w = 4, 0.5, 1.0
     g0 = wick_sum(kernel(points, s_b, s_w), combos[4])
-    bags = np.stack([bag_green_functions(points, width, s_b, s_w, 20000, combos,
-                                         np.random.SeedSequence(k))[4] for k in range(20)])
+    bags = np.stack(
+        [
+            bag_green_functions(points, width, s_b, s_w, 20000, combos, np.random.SeedSequence(k))[
+                4
+            ]
+            for k in range(20)
+        ]
+    )
     delta = bags - g0
     exact = np.array([connected_four(points[c], s_b, s_w, width) for c in combos[4]])
     z = (delta.mean(axis=0) - exact) / (delta.std(axis=0, ddof=1) / np.sqrt(20))
@@ -81,6 +87,7 @@ def test_four_two_sum_rebuilds_exact_delta_g6():
     k = kernel(POINTS, 1.0, 1.0)
     k4 = np.array([connected_four(POINTS[c], 1, 1, 7) for c in combos4])
     rebuilt = np.array([connected_six(POINTS[c], 1, 1, 7) for c in combos6]) + four_two_sum(
-        k4, k, combos4, combos6)
+        k4, k, combos4, combos6
+    )
     direct = np.array([delta_g6(POINTS[c], 1, 1, 7) for c in combos6])
     np.testing.assert_allclose(rebuilt, direct, rtol=1e-10)

@@ -44,23 +44,25 @@ def test_time_derivative_matches_finite_differences():
 
 
 def test_batched_and_one_at_a_time_training_agree():
-    tr = HnnTraining(epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50,
-                     jitter=True, seed=3)
+    tr = HnnTraining(
+        epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50, jitter=True, seed=3
+    )
     batched = BatchedHNN(3, 2, hidden=16, generator=torch.Generator().manual_seed(0))
     singles = []
     for r in range(3):
         single = BatchedHNN(1, 2, hidden=16)
         with torch.no_grad():
             for n in LAYERS:
-                single.weights[n].copy_(batched.weights[n][r:r + 1])
-                single.biases[n].copy_(batched.biases[n][r:r + 1])
+                single.weights[n].copy_(batched.weights[n][r : r + 1])
+                single.biases[n].copy_(batched.biases[n][r : r + 1])
         singles.append(single)
     train_hnn(batched, problem(np.pi), tr)
     for r, single in enumerate(singles):
         train_hnn(single, problem(np.pi), tr)
         for n in LAYERS:
-            torch.testing.assert_close(batched.weights[n][r], single.weights[n][0],
-                                       rtol=1e-4, atol=1e-5)
+            torch.testing.assert_close(
+                batched.weights[n][r], single.weights[n][0], rtol=1e-4, atol=1e-5
+            )
 
 
 def test_training_lowers_residual_and_tracks_reference():
@@ -68,8 +70,9 @@ def test_training_lowers_residual_and_tracks_reference():
     t = np.linspace(0, np.pi, 100)
     tt = torch.tensor(t, dtype=torch.float32)
     before = evaluate_hnn(model, problem(np.pi), tt)[0]
-    tr = HnnTraining(epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100,
-                     jitter=True, seed=0)
+    tr = HnnTraining(
+        epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, jitter=True, seed=0
+    )
     after = train_hnn(model, problem(np.pi), tr)[0]
     assert after < 1e-3 and after < before / 100
     ref = reference_trajectory(get_system("oscillator"), Z0.numpy().astype(float), t)
@@ -80,8 +83,9 @@ def test_training_lowers_residual_and_tracks_reference():
 
 def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
     model = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
-    tr = HnnTraining(epochs=5, lr=1e-2, lr_final=1e-3, schedule="constant", n_points=20,
-                     jitter=False, seed=0)
+    tr = HnnTraining(
+        epochs=5, lr=1e-2, lr_final=1e-3, schedule="constant", n_points=20, jitter=False, seed=0
+    )
     result = imp(model, problem(1.0), tr, [PruneGroup(0, 2, ("hidden",), fraction=0.1)], 4)
     assert result.loss.shape == (5, 2) and result.layer_magnitude.shape == (5, 2, 3)
     kept = [np.unpackbits(result.masks["hidden"][k], axis=1)[:, :100].sum(1) for k in range(5)]
@@ -94,10 +98,12 @@ def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
 
 def test_small_layer_follows_the_schedule_where_round_of_remaining_would_stall():
     model = BatchedHNN(1, 2, hidden=50, generator=torch.Generator().manual_seed(0))
-    tr = HnnTraining(epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5,
-                     jitter=False, seed=0)
-    result = imp(model, problem(1.0), tr, [PruneGroup(0, 1, ("input",), fraction=0.01)], 230,
-                 retrain=False)
+    tr = HnnTraining(
+        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+    )
+    result = imp(
+        model, problem(1.0), tr, [PruneGroup(0, 1, ("input",), fraction=0.01)], 230, retrain=False
+    )
     assert result.layer_density[-1, 0, 0] == pytest.approx(0.1)  # round(50 * 0.99^230) = 5
     assert np.all(np.diff(result.layer_density[:, 0, 0]) <= 0)
 
@@ -105,11 +111,14 @@ def test_small_layer_follows_the_schedule_where_round_of_remaining_would_stall()
 def test_groups_prune_their_own_layers_with_their_own_method():
     base = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
     model = tiled(base, 3)
-    tr = HnnTraining(epochs=2, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5,
-                     jitter=False, seed=0)
-    groups = [PruneGroup(0, 2, ("output",), fraction=0.2, n_prunings=1),
-              PruneGroup(2, 4, LAYERS, "random", 0.2),
-              PruneGroup(4, 6, LAYERS, "layer_normalised", 0.2)]
+    tr = HnnTraining(
+        epochs=2, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+    )
+    groups = [
+        PruneGroup(0, 2, ("output",), fraction=0.2, n_prunings=1),
+        PruneGroup(2, 4, LAYERS, "random", 0.2),
+        PruneGroup(4, 6, LAYERS, "layer_normalised", 0.2),
+    ]
     result = imp(model, problem(1.0), tr, groups, 3)
     masks = unpack_masks(result.masks, weight_shapes(model))
     assert masks["input"][:, :2].all() and masks["hidden"][:, :2].all()
@@ -123,8 +132,9 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
     model = BatchedHNN(1, 2, hidden=20, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():  # hidden and output at equal size but 100x different scale
         model.weights["output"].mul_(100.0)
-    tr = HnnTraining(epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5,
-                     jitter=False, seed=0)
+    tr = HnnTraining(
+        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+    )
     groups = [PruneGroup(0, 1, ("hidden", "output"), "layer_normalised", 0.1)]
     by_scale = imp(model, problem(1.0), tr, groups, 10, retrain=False)
     hidden, output = by_scale.layer_density[-1, 0, 1], by_scale.layer_density[-1, 0, 2]

@@ -33,8 +33,8 @@ def exact_cd1(rbm: RBM, data: torch.Tensor) -> torch.Tensor:
     """The exact expectation of the sampled CD-1 weight gradient (one v -> h -> v' step)."""
     vs, hs, _ = joint(rbm)
     p_h = torch.prod((1 + hs[None] * rbm.hidden_mean(data)[:, None]) / 2, dim=2)  # (n, H)
-    p_v = torch.prod((1 + vs[None] * rbm.visible_mean(hs)[:, None]) / 2, dim=2)   # (H, V)
-    p_v1 = p_h @ p_v                                                              # (n, V)
+    p_v = torch.prod((1 + vs[None] * rbm.visible_mean(hs)[:, None]) / 2, dim=2)  # (H, V)
+    p_v1 = p_h @ p_v  # (n, V)
     negative = torch.einsum("nv,vi,va->ia", p_v1, vs, rbm.hidden_mean(vs)) / len(data)
     return data.T @ rbm.hidden_mean(data) / len(data) - negative
 
@@ -78,8 +78,12 @@ def test_rbm_trained_at_one_temperature_reproduces_its_exact_energy():
     data = torch.tensor(sample_chain(8, beta, 2000, rng), dtype=torch.float64)
     test = torch.tensor(sample_chain(8, beta, 500, rng), dtype=torch.float64)
     rbm = RBM(8, 4, generator=torch.Generator().manual_seed(0))
-    train_rbm(rbm, data, test, RbmTraining(epochs=40, lr=0.05, batch_size=50, k=3,
-                                           cd_mode="sampled", seed=0))
+    train_rbm(
+        rbm,
+        data,
+        test,
+        RbmTraining(epochs=40, lr=0.05, batch_size=50, k=3, cd_mode="sampled", seed=0),
+    )
     states = torch.stack(rbm_flow(rbm, test, 100, "sampled", seed=1)[50::5]).numpy()
     per_snapshot = chain_energies(states.reshape(-1, 8)).reshape(len(states), -1).mean(1) / 8
     energy = per_snapshot.mean()

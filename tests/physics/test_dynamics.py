@@ -11,8 +11,9 @@ def test_rhs_is_symplectic_gradient_of_energy(name):
     system = get_system(name)
     dim = len(system.labels)
     z = np.random.default_rng(1).normal(scale=0.3, size=dim)
-    grad = np.array([(system.energy(z + h) - system.energy(z - h)) / 2e-6
-                     for h in np.eye(dim) * 1e-6])
+    grad = np.array(
+        [(system.energy(z + h) - system.energy(z - h)) / 2e-6 for h in np.eye(dim) * 1e-6]
+    )
     half = dim // 2
     expected = np.concatenate([grad[half:], -grad[:half]])
     np.testing.assert_allclose(system.rhs(0.0, z), expected, atol=1e-6)

@@ -27,8 +27,12 @@ def single_site_kernel(size: int, beta: float, site: int, accept_fn) -> np.ndarr
     n = len(states)
     i, j = divmod(site, size)
     grid = states.reshape(n, size, size).astype(int)
-    nb = (grid[:, (i + 1) % size, j] + grid[:, i - 1, j] + grid[:, i, (j + 1) % size]
-          + grid[:, i, j - 1])
+    nb = (
+        grid[:, (i + 1) % size, j]
+        + grid[:, i - 1, j]
+        + grid[:, i, (j + 1) % size]
+        + grid[:, i, j - 1]
+    )
     k = grid[:, i, j] * nb
     acc = accept_fn(beta)[(k + 4) // 2]
     target = np.arange(n) ^ (1 << site)
@@ -54,8 +58,9 @@ def test_metropolis_kernel_satisfies_detailed_balance_on_3x3(beta):
 def test_checkerboard_sweep_kernel_preserves_boltzmann_distribution():
     beta = 0.5
     pi = boltzmann_3x3(beta)
-    order = [i * 3 + j for color in range(2) for i in range(3)
-             for j in range((i + color) % 2, 3, 2)]
+    order = [
+        i * 3 + j for color in range(2) for i in range(3) for j in range((i + color) % 2, 3, 2)
+    ]
     sweep = np.eye(512)
     for site in order:
         sweep = sweep @ single_site_kernel(3, beta, site, metropolis_acceptance)
@@ -75,17 +80,24 @@ def test_wrong_acceptance_rule_breaks_detailed_balance():
 def run_kernel(kind: str, spins: np.ndarray, accept: np.ndarray, sweeps: int) -> np.ndarray:
     """Advance ``spins`` with the scalar or the multispin kernel under acceptance ``accept``."""
     if kind == "scalar":
-        metropolis_sweeps(spins, accept, sweeps,
-                          spawn_states(np.random.SeedSequence(7), len(spins)))
+        metropolis_sweeps(
+            spins, accept, sweeps, spawn_states(np.random.SeedSequence(7), len(spins))
+        )
         return spins
     words = pack(spins)
-    multispin_sweeps(words, probability_digits(accept[3]), probability_digits(accept[4]), sweeps,
-                     spawn_states(np.random.SeedSequence(7), len(words)))
+    multispin_sweeps(
+        words,
+        probability_digits(accept[3]),
+        probability_digits(accept[4]),
+        sweeps,
+        spawn_states(np.random.SeedSequence(7), len(words)),
+    )
     return unpack(words, len(spins))
 
 
-def energy_histogram_pvalue(accept: np.ndarray, beta: float, kind: str,
-                            n_chains: int = 4000) -> float:
+def energy_histogram_pvalue(
+    accept: np.ndarray, beta: float, kind: str, n_chains: int = 4000
+) -> float:
     """Chi-square p-value of 4x4 energies after 60 sweeps from random starts vs enumeration."""
     rng = np.random.default_rng(5)
     spins = run_kernel(kind, random_lattices(n_chains, 4, rng), accept, 60)
@@ -129,8 +141,16 @@ def test_multispin_lanes_are_independent():
     assert m.std() > 0.05
 
 
-CASES = [(10, 0.3), (10, BETA_C), (10, 0.4352), (10, 0.6), (32, 0.3), (32, BETA_C),
-         (32, 0.4352), (32, 0.55)]
+CASES = [
+    (10, 0.3),
+    (10, BETA_C),
+    (10, 0.4352),
+    (10, 0.6),
+    (32, 0.3),
+    (32, BETA_C),
+    (32, 0.4352),
+    (32, 0.55),
+]
 
 
 def test_sampler_matches_kaufman_energy_within_bonferroni_bound():

@@ -46,8 +46,9 @@ def test_global_pruning_ranks_layers_jointly():
 
 def test_pruned_weights_get_zero_gradient_and_biases_are_never_masked():
     model = BatchedHNN(2, 2, hidden=8, generator=torch.Generator().manual_seed(1))
-    model.masks["hidden"] = prune_smallest([model.weights["hidden"]], [model.masks["hidden"]],
-                                           0.5)[0]
+    model.masks["hidden"] = prune_smallest([model.weights["hidden"]], [model.masks["hidden"]], 0.5)[
+        0
+    ]
     t = torch.linspace(0, 1, 20)
     z, dz = solution(model, t, torch.tensor([1.0, 0.0]))
     residual_loss(get_system("oscillator").field, t, z, dz).sum().backward()

@@ -24,8 +24,11 @@ def test_reduction_has_target_shape_and_expected_density(strategy):
     down = map_output_mask(m, 2, strategy)
     assert down.shape == (4, 50, 2)
     x, y, px, py = (m[..., k] for k in range(4))
-    expected = {"truncate": np.stack([x, px], -1), "union": np.stack([x | y, px | py], -1),
-                "intersection": np.stack([x & y, px & py], -1)}[strategy]
+    expected = {
+        "truncate": np.stack([x, px], -1),
+        "union": np.stack([x | y, px | py], -1),
+        "intersection": np.stack([x & y, px & py], -1),
+    }[strategy]
     np.testing.assert_array_equal(down, expected)
     if strategy == "union":
         assert down.mean() >= m.mean()

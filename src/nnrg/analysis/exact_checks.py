@@ -49,12 +49,19 @@ def exact_energy_check(size: int, diags: list[EnsembleDiagnostics]) -> dict:
     for d in filter(checkable, diags):
         e_exact, c_exact = kaufman_energy_and_heat(size, d.beta)
         energy = resolution_floor(d.energy, size, d.n_chains * d.samples_per_chain)
-        rows.append({
-            "beta": d.beta, "energy": d.energy.mean, "energy_error": energy.error,
-            "energy_exact": e_exact, "z_energy": energy.z_score(e_exact),
-            "heat": d.specific_heat.mean, "heat_error": d.specific_heat.error,
-            "heat_exact": c_exact, "z_heat": d.specific_heat.z_score(c_exact),
-        })
+        rows.append(
+            {
+                "beta": d.beta,
+                "energy": d.energy.mean,
+                "energy_error": energy.error,
+                "energy_exact": e_exact,
+                "z_energy": energy.z_score(e_exact),
+                "heat": d.specific_heat.mean,
+                "heat_error": d.specific_heat.error,
+                "heat_exact": c_exact,
+                "z_heat": d.specific_heat.z_score(c_exact),
+            }
+        )
     dof = min((d.energy.n - 1 for d in diags if checkable(d)), default=None)
     threshold = bonferroni_threshold(len(rows), dof=dof)
     z_e = [abs(r["z_energy"]) for r in rows]

@@ -27,8 +27,9 @@ class Crossing:
         return {**asdict(self), "attractive": self.attractive}
 
 
-def fit_crossing(beta: np.ndarray, beta_prime: np.ndarray, degree: int,
-                 window: tuple[float, float] | None) -> Crossing | None:
+def fit_crossing(
+    beta: np.ndarray, beta_prime: np.ndarray, degree: int, window: tuple[float, float] | None
+) -> Crossing | None:
     """Fit beta' = poly(beta) of ``degree``; the crossing with beta' = beta inside ``window``.
 
     Returns the crossing closest to the window's centre (with ``window=None``: any real
@@ -70,8 +71,9 @@ class EnergyThermometer:
     [beta_min, beta_max]; energies outside the range are clipped to its ends.
     """
 
-    def __init__(self, size: int, beta_min: float = 0.005, beta_max: float = 1.2,
-                 n_grid: int = 400) -> None:
+    def __init__(
+        self, size: int, beta_min: float = 0.005, beta_max: float = 1.2, n_grid: int = 400
+    ) -> None:
         self.betas = np.linspace(beta_min, beta_max, n_grid)
         self.energies = np.array([kaufman_energy_and_heat(size, b)[0] for b in self.betas])
 

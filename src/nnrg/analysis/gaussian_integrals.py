@@ -25,8 +25,11 @@ def vertex_integral(points: np.ndarray, s_w: float) -> float:
     """
     x = np.asarray(points, dtype=np.float64)
     n, s2 = len(x), s_w * s_w
-    return float(s2**n * np.sqrt(2 * np.pi / (n * s2))
-                 * np.exp(s2 * x.sum() ** 2 / (2 * n) - s2 * (x**2).sum() / 2))
+    return float(
+        s2**n
+        * np.sqrt(2 * np.pi / (n * s2))
+        * np.exp(s2 * x.sum() ** 2 / (2 * n) - s2 * (x**2).sum() / 2)
+    )
 
 
 def exchange_integral(left: np.ndarray, right: np.ndarray, s_w: float) -> float:

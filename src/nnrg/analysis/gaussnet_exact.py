@@ -24,8 +24,9 @@ def hidden_moment(x: np.ndarray, s_b: float, s_w: float) -> float:
     """E[prod_k g(x_k)] for one hidden neuron (d_in = 1)."""
     x = np.asarray(x, dtype=np.float64)
     n = len(x)
-    return float(np.exp(s_w**2 * x.sum() ** 2 / 2 + n * n * s_b**2 / 2 - n * s_b**2
-                        - s_w**2 * (x**2).sum()))
+    return float(
+        np.exp(s_w**2 * x.sum() ** 2 / 2 + n * n * s_b**2 / 2 - n * s_b**2 - s_w**2 * (x**2).sum())
+    )
 
 
 def neuron_moment(x: np.ndarray, s_b: float, s_w: float, width: int) -> float:

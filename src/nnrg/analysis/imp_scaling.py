@@ -67,8 +67,7 @@ def lowest_ticket_density(curve: LossCurve, factor: float) -> float:
     return float(curve.density[last])
 
 
-def loglog_slopes(density: np.ndarray, loss: np.ndarray, d_min: float, d_max: float
-                  ) -> np.ndarray:
+def loglog_slopes(density: np.ndarray, loss: np.ndarray, d_min: float, d_max: float) -> np.ndarray:
     """Per-replica slope of log loss vs log density over ``d_min <= d < d_max``."""
     dens = np.asarray(density, dtype=np.float64)
     dens = dens.mean(axis=1) if dens.ndim == 2 else dens
@@ -81,13 +80,23 @@ def loglog_slopes(density: np.ndarray, loss: np.ndarray, d_min: float, d_max: fl
     return (xc @ (y - y.mean(axis=0))) / (xc @ xc)
 
 
-def scaling_fit(density: np.ndarray, loss: np.ndarray, factor: float, d_min: float = 0.0
-                ) -> ScalingFit:
+def scaling_fit(
+    density: np.ndarray, loss: np.ndarray, factor: float, d_min: float = 0.0
+) -> ScalingFit:
     """Tickets, d_C and the power-law slope below d_C for one IMP mode."""
     curve = loss_curve(density, loss)
     d_c = lowest_ticket_density(curve, factor)
     slopes = loglog_slopes(density, loss, d_min, d_c)
     window = (curve.density >= d_min) & (curve.density < d_c)
     est = mean_of_replicas(slopes)
-    return ScalingFit(float(curve.mean[0]), float(curve.mean[-1]), factor, d_c, d_c,
-                      est.mean, est.error, int(window.sum()), int(loss.shape[1]))
+    return ScalingFit(
+        float(curve.mean[0]),
+        float(curve.mean[-1]),
+        factor,
+        d_c,
+        d_c,
+        est.mean,
+        est.error,
+        int(window.sum()),
+        int(loss.shape[1]),
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -43,9 +44,15 @@ class Summary:
 
     def as_dict(self) -> dict[str, float]:
         """Plain dict for JSON metrics and tables."""
-        return {"mean": self.mean, "error": self.error, "median": self.median,
-                "exact": self.exact, "exact_abs": self.exact_abs, "n_bags": self.n_bags,
-                "resolved": self.resolved}
+        return {
+            "mean": self.mean,
+            "error": self.error,
+            "median": self.median,
+            "exact": self.exact,
+            "exact_abs": self.exact_abs,
+            "n_bags": self.n_bags,
+            "resolved": self.resolved,
+        }
 
 
 def summarise(per_bag_per_combo: np.ndarray, exact_per_combo: np.ndarray) -> Summary:
@@ -53,13 +60,19 @@ def summarise(per_bag_per_combo: np.ndarray, exact_per_combo: np.ndarray) -> Sum
     per_bag = np.median(per_bag_per_combo, axis=1)
     n = len(per_bag)
     err = float(per_bag.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    return Summary(float(per_bag.mean()), err, float(np.median(per_bag)),
-                   float(np.median(exact_per_combo)), float(np.median(np.abs(exact_per_combo))),
-                   n)
+    return Summary(
+        float(per_bag.mean()),
+        err,
+        float(np.median(per_bag)),
+        float(np.median(exact_per_combo)),
+        float(np.median(np.abs(exact_per_combo))),
+        n,
+    )
 
 
-def four_two_sum(g4: np.ndarray, k: np.ndarray, combos4: np.ndarray, combos6: np.ndarray
-                 ) -> np.ndarray:
+def four_two_sum(
+    g4: np.ndarray, k: np.ndarray, combos4: np.ndarray, combos6: np.ndarray
+) -> np.ndarray:
     """sum over the 15 (4 | 2) splits of each six-point combination of g4(four) K(pair).
 
     ``g4``: a 4-point quantity per combination, ``(..., M4)``; returns ``(..., M6)``. It links
@@ -74,8 +87,14 @@ def four_two_sum(g4: np.ndarray, k: np.ndarray, combos4: np.ndarray, combos6: np
     return out
 
 
-def analyse(green: dict[int, np.ndarray], points: np.ndarray, combos: dict[int, np.ndarray],
-            s_b: float, s_w: float, width: int) -> dict[str, object]:
+def analyse(
+    green: dict[int, np.ndarray],
+    points: np.ndarray,
+    combos: dict[int, np.ndarray],
+    s_b: float,
+    s_w: float,
+    width: int,
+) -> dict[str, object]:
     """Observables for one (sb, sW, N) from per-bag ``green[n]`` ``(B, M_n)``.
 
     Definitions: u4 = -Delta G^(4) / I_4 (paper eq. 8), I_n = int dx prod_k K_W(x, x_k);
@@ -86,7 +105,7 @@ def analyse(green: dict[int, np.ndarray], points: np.ndarray, combos: dict[int, 
     and ``Summary`` objects under ``summary``.
     """
     k = kernel(points, s_b, s_w)
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     summary: dict[str, Summary] = {}
     g0 = {n: wick_sum(k, combos[n]) for n in green}
     m = {n: (green[n] - g0[n]) / g0[n] for n in green}
@@ -106,15 +125,16 @@ def analyse(green: dict[int, np.ndarray], points: np.ndarray, combos: dict[int, 
         with np.errstate(divide="ignore", invalid="ignore"):
             out["u4_relative_spread"] = {
                 "measured": float(np.median(np.std(u4, axis=1) / np.abs(np.median(u4, axis=1)))),
-                "exact": float(np.abs(np.std(u4_exact) / np.median(u4_exact)))}
+                "exact": float(np.abs(np.std(u4_exact) / np.median(u4_exact))),
+            }
     if 6 in green and 4 in green:
         disconnected = four_two_sum(green[4] - g0[4], k, combos[4], combos[6])
         gc6 = (green[6] - g0[6]) - disconnected
         gc6_exact = np.array([connected_six(points[c], s_b, s_w, width) for c in combos[6]])
         d6_exact = gc6_exact + four_two_sum(d4_exact, k, combos[4], combos[6])
         summary["m6"] = summarise(m[6], d6_exact / g0[6])
-        u4c = np.median(out["u4"], axis=1)
-        u4c_exact = float(np.median(out["u4_exact"]))
+        u4c = np.median(u4, axis=1)
+        u4c_exact = float(np.median(u4_exact))
         i6 = np.array([vertex_integral(points[c], s_w) for c in combos[6]])
         e6 = np.array([exchange_sum(points[c], s_w) for c in combos[6]])
         u6 = (u4c[:, None] ** 2 * e6 - gc6) / i6

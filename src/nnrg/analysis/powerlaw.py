@@ -51,5 +51,11 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, y_err: np.ndarray | None = None)
     chi2 = float(np.sum(w * resid**2) / dof) if dof > 0 else float("nan")
     if dof > 0 and (y_err is None or chi2 > 1):
         cov = cov * chi2
-    return PowerLawFit(float(coef[1]), float(np.sqrt(cov[1, 1])), float(np.exp(coef[0])),
-                       float(np.sqrt(cov[0, 0])), len(x), chi2)
+    return PowerLawFit(
+        float(coef[1]),
+        float(np.sqrt(cov[1, 1])),
+        float(np.exp(coef[0])),
+        float(np.sqrt(cov[0, 0])),
+        len(x),
+        chi2,
+    )

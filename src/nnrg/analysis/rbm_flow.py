@@ -30,9 +30,16 @@ class FlowReadout:
     final_states: list[np.ndarray]
 
 
-def read_flow(rbm: RBM, starts: list[np.ndarray], steps: int, mode: str, seed: int,
-              classifier: torch.nn.Module, class_values: np.ndarray,
-              thermometer: Callable[[np.ndarray], float] | None = None) -> FlowReadout:
+def read_flow(
+    rbm: RBM,
+    starts: list[np.ndarray],
+    steps: int,
+    mode: str,
+    seed: int,
+    classifier: torch.nn.Module,
+    class_values: np.ndarray,
+    thermometer: Callable[[np.ndarray], float] | None = None,
+) -> FlowReadout:
     """Flow every starting set ``starts[k]`` ``(n_k, d)`` for ``steps`` steps in ``mode``."""
     sizes = [len(s) for s in starts]
     bounds = np.cumsum([0, *sizes])
@@ -43,17 +50,24 @@ def read_flow(rbm: RBM, starts: list[np.ndarray], steps: int, mode: str, seed: i
     argmax = np.empty((n_sets, n_steps))
     thermo = np.full((n_sets, n_steps), np.nan)
     for j, state in enumerate(states):
-        dists = [collection_distribution(classifier, state[a:b])
-                 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        dists = [
+            collection_distribution(classifier, state[a:b])
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
         for k, d in enumerate(dists):
             r = read(d, class_values)
             expected[k, j], argmax[k, j] = r.expected, r.argmax
             if thermometer is not None:
-                thermo[k, j] = thermometer(state[bounds[k]:bounds[k + 1]].numpy())
+                thermo[k, j] = thermometer(state[bounds[k] : bounds[k + 1]].numpy())
     final = np.stack(dists)  # the last step's distributions
     last = states[-1].numpy()
-    return FlowReadout(expected, argmax, thermo, final,
-                       [last[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+    return FlowReadout(
+        expected,
+        argmax,
+        thermo,
+        final,
+        [last[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+    )
 
 
 def distinct_endpoints(final_distribution: np.ndarray, class_values: np.ndarray) -> int:

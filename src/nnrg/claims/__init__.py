@@ -25,21 +25,28 @@ The decision rule is in :mod:`nnrg.claims.rules`, the order of decisions in
 from nnrg.claims.engine import Verdict, evaluate, registry_problems
 from nnrg.claims.rules import K
 
-STATUSES = ("reproduced", "not reproduced", "disputed", "inconclusive",
-            "not at paper settings", "definition", "pending")
+STATUSES = (
+    "reproduced",
+    "not reproduced",
+    "disputed",
+    "inconclusive",
+    "not at paper settings",
+    "definition",
+    "pending",
+)
 STATUS_MEANINGS = {
     "reproduced": "passes the test under the paper's conditions; the test would have rejected "
-                  "the stated contradiction at our error",
+    "the stated contradiction at our error",
     "not reproduced": f"fails under the paper's conditions: off by more than the paper's "
-                      f"precision + {K:g} standard errors, the other sign, or the wrong side "
-                      f"of a bound",
+    f"precision + {K:g} standard errors, the other sign, or the wrong side "
+    f"of a bound",
     "disputed": "fails (or cannot be run at the paper's settings) and a stated alternative "
-                "explanation passes its own test",
+    "explanation passes its own test",
     "inconclusive": "our error is too large to decide either way",
     "not at paper settings": "a condition the claim names as material differs from the "
-                             "paper's: our value and the differing conditions, no verdict",
+    "paper's: our value and the differing conditions, no verdict",
     "definition": "a mathematical fact or constant: checked, listed apart, never counted as "
-                  "a reproduction",
+    "a reproduction",
     "pending": "no measurement yet",
 }
 

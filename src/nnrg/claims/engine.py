@@ -25,12 +25,41 @@ from nnrg.claims.rules import quoted_precision as _quoted_precision
 from nnrg.metrics import MetricTree, lookup, node_at
 
 KINDS = ("claim", "validation", "definition")
-KEYS = {"id", "paper", "study", "kind", "where", "statement", "paper_value", "paper_error",
-        "paper_error_reason", "metric", "error", "n", "test", "tolerance", "tolerance_reason",
-        "contradiction", "conditions", "choices", "procedure", "dispute", "context", "resolved"}
+KEYS = {
+    "id",
+    "paper",
+    "study",
+    "kind",
+    "where",
+    "statement",
+    "paper_value",
+    "paper_error",
+    "paper_error_reason",
+    "metric",
+    "error",
+    "n",
+    "test",
+    "tolerance",
+    "tolerance_reason",
+    "contradiction",
+    "conditions",
+    "choices",
+    "procedure",
+    "dispute",
+    "context",
+    "resolved",
+}
 TEST_KEYS = {"kind", "target", "bound", "low", "high", "expected"}
-DISPUTE_KEYS = {"metric", "error", "test", "tolerance", "tolerance_reason", "why",
-                "conditions", "contradiction"}
+DISPUTE_KEYS = {
+    "metric",
+    "error",
+    "test",
+    "tolerance",
+    "tolerance_reason",
+    "why",
+    "conditions",
+    "contradiction",
+}
 N_SIBLINGS = ("n", "n_bags", "n_seeds", "n_replicas")
 RAN_WITH = "ran_with"
 
@@ -90,12 +119,16 @@ def check_keys(claim: dict) -> None:
     for key in ("id", "paper", "statement", "metric", "test"):
         if key not in claim:
             raise ValueError(f"claim {cid}: missing required key {key!r}")
-    for name, allowed, given in (("claim", KEYS, claim), ("test", TEST_KEYS, claim["test"]),
-                                 ("dispute", DISPUTE_KEYS, claim.get("dispute") or {})):
+    for name, allowed, given in (
+        ("claim", KEYS, claim),
+        ("test", TEST_KEYS, claim["test"]),
+        ("dispute", DISPUTE_KEYS, claim.get("dispute") or {}),
+    ):
         unknown = sorted(set(given) - allowed)
         if unknown:
-            raise ValueError(f"claim {cid}: unknown {name} key {unknown[0]!r}; valid: "
-                             f"{sorted(allowed)}")
+            raise ValueError(
+                f"claim {cid}: unknown {name} key {unknown[0]!r}; valid: {sorted(allowed)}"
+            )
     if claim.get("kind", "claim") not in KINDS:
         raise ValueError(f"claim {cid}: kind must be one of {list(KINDS)}")
     if claim.get("tolerance") and not claim.get("tolerance_reason"):
@@ -118,8 +151,9 @@ def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-def build_test(spec: dict, claim: dict, metrics: dict[str, MetricTree],
-               tolerance: float = 0.0) -> Criterion | None:
+def build_test(
+    spec: dict, claim: dict, metrics: dict[str, MetricTree], tolerance: float = 0.0
+) -> Criterion | None:
     """The test with every reference resolved; None if a referenced number is missing."""
     kind = spec.get("kind", "value")
     paper = as_number(claim.get("paper_value"))
@@ -132,18 +166,28 @@ def build_test(spec: dict, claim: dict, metrics: dict[str, MetricTree],
             target = paper
             if kind == "value":
                 given = claim.get("paper_error")
-                precision = (float(given) if given is not None
-                             else _quoted_precision(claim.get("paper_value")) or 0.0)
+                precision = (
+                    float(given)
+                    if given is not None
+                    else _quoted_precision(claim.get("paper_value", "")) or 0.0
+                )
         if target is None:
             return None
     low = lookup(metrics, spec.get("low", spec.get("bound") if kind == "at_least" else None))
     high = lookup(metrics, spec.get("high", spec.get("bound") if kind == "at_most" else None))
     if (kind in ("at_least", "between") and low is None) or (
-            kind in ("at_most", "between") and high is None):
+        kind in ("at_most", "between") and high is None
+    ):
         return None
-    return Criterion(kind, target=target, low=low, high=high,
-                expected_sign=float(spec.get("expected", 1.0)), precision=precision,
-                tolerance=float(tolerance))
+    return Criterion(
+        kind,
+        target=target,
+        low=low,
+        high=high,
+        expected_sign=float(spec.get("expected", 1.0)),
+        precision=precision,
+        tolerance=float(tolerance),
+    )
 
 
 def _matches(paper: Any, ours: Any, rel_tol: float) -> bool:
@@ -173,8 +217,7 @@ def condition_value(key: str, metrics: dict[str, MetricTree], stage: str) -> tup
 _MISSING = object()
 
 
-def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str
-                  ) -> list[Condition]:
+def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str) -> list[Condition]:
     """Compare each named condition with what the run recorded; unknown keys are an error."""
     out = []
     for key, want in (spec or {}).items():
@@ -194,6 +237,7 @@ def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str
 def _cond_text(c: Condition) -> str:
     def show(x: Any) -> str:
         return fmt(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
+
     return f"{c.key} = {show(c.ours)} (paper: {show(c.paper)})"
 
 
@@ -207,8 +251,9 @@ def _falsifiable(test: Criterion, claim: dict, error: float | None) -> Outcome |
     return at_c if at_c.result == PASS else None
 
 
-def _dispute(claim: dict, metrics: dict[str, MetricTree], stage: str, error: float | None
-             ) -> str | None:
+def _dispute(
+    claim: dict, metrics: dict[str, MetricTree], stage: str, error: float | None
+) -> str | None:
     d = claim.get("dispute")
     if not d:
         return None
@@ -218,8 +263,12 @@ def _dispute(claim: dict, metrics: dict[str, MetricTree], stage: str, error: flo
     conds = conditions_of(d.get("conditions", claim.get("conditions")), metrics, stage)
     if any(not c.matched and not c.free for c in conds):
         return None
-    test = build_test(d["test"], {**claim, **({"paper_value": None} if "target" in d["test"]
-                                             else {})}, metrics, d.get("tolerance", 0.0))
+    test = build_test(
+        d["test"],
+        {**claim, **({"paper_value": None} if "target" in d["test"] else {})},
+        metrics,
+        d.get("tolerance", 0.0),
+    )
     if test is None:
         return None
     d_err = _finite(lookup(metrics, d["error"])) if "error" in d else None
@@ -237,18 +286,27 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
     value = lookup(metrics, claim["metric"])
     error = _finite(lookup(metrics, claim.get("error")))
     n = _error_n(metrics, claim.get("error"), claim.get("n"))
-    base = dict(id=claim["id"], paper=claim["paper"],
-                study=str(claim.get("study", claim["paper"])), kind=kind,
-                statement=claim["statement"], where=claim.get("where", ""),
-                paper_value=claim.get("paper_value"), value=value, error=error, n=n,
-                ad_hoc=claim.get("tolerance_reason"), context=claim.get("context"))
+    base: dict[str, Any] = dict(
+        id=claim["id"],
+        paper=claim["paper"],
+        study=str(claim.get("study", claim["paper"])),
+        kind=kind,
+        statement=claim["statement"],
+        where=claim.get("where", ""),
+        paper_value=claim.get("paper_value"),
+        value=value,
+        error=error,
+        n=n,
+        ad_hoc=claim.get("tolerance_reason"),
+        context=claim.get("context"),
+    )
     unresolved = _unresolved(claim, metrics, value)
     if value is None and unresolved is None:
         return Verdict(**base, status="pending", reason=f"no measurement yet ({claim['metric']})")
     test = build_test(claim["test"], claim, metrics, claim.get("tolerance", 0.0))
     if test is None:
         return Verdict(**base, status="pending", reason="a number the test refers to is missing")
-    outcome = unresolved or decide(test, value, error)
+    outcome = unresolved if unresolved is not None else decide(test, float(value or 0), error)
     if kind == "definition":
         word = "agrees" if outcome.result == PASS else "differs"
         return Verdict(**base, status="definition", reason=f"{word}: {outcome.reason}")
@@ -260,40 +318,57 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
     for ch in claim.get("choices") or []:
         cv = lookup(metrics, ch["metric"])
         ce = _finite(lookup(metrics, ch.get("error")))
-        choices.append(_choice(ch["label"], cv, ce, decide(test, cv, ce) if cv is not None
-                               else None))
+        choices.append(
+            _choice(ch["label"], cv, ce, decide(test, cv, ce) if cv is not None else None)
+        )
     results = {c.result for c in choices} - {None}
-    extra = dict(conditions=conds, choices=choices if len(choices) > 1 else [],
-                 fragile=len(results) > 1)
+    extra: dict[str, Any] = dict(
+        conditions=conds, choices=choices if len(choices) > 1 else [], fragile=len(results) > 1
+    )
     # params first, then the fixed facts of the method (".method." keys)
-    differing = sorted((c for c in conds if not c.matched and not c.free),
-                       key=lambda c: ".method." in c.key)
+    differing = sorted(
+        (c for c in conds if not c.matched and not c.free), key=lambda c: ".method." in c.key
+    )
     if differing:
         differ = "conditions differ: " + "; ".join(_cond_text(c) for c in differing)
         disputed = _dispute(claim, metrics, stage, error)
         if disputed:
-            return Verdict(**base, **extra, status="disputed",
-                           reason=f"{disputed}; our own measurement: {differ}, {outcome.reason}")
-        return Verdict(**base, **extra, status="not at paper settings",
-                       reason=f"{differ}. At our settings: {outcome.reason}")
+            return Verdict(
+                **base,
+                **extra,
+                status="disputed",
+                reason=f"{disputed}; our own measurement: {differ}, {outcome.reason}",
+            )
+        return Verdict(
+            **base,
+            **extra,
+            status="not at paper settings",
+            reason=f"{differ}. At our settings: {outcome.reason}",
+        )
     if outcome.result == FAIL:
         disputed = _dispute(claim, metrics, stage, error)
         if disputed:
-            return Verdict(**base, **extra, status="disputed",
-                           reason=f"{outcome.reason}; {disputed}")
+            return Verdict(
+                **base, **extra, status="disputed", reason=f"{outcome.reason}; {disputed}"
+            )
         return Verdict(**base, **extra, status="not reproduced", reason=outcome.reason)
     if outcome.result == UNDECIDED:
         return Verdict(**base, **extra, status="inconclusive", reason=outcome.reason)
     at_c = _falsifiable(test, claim, error)
     if at_c is not None:
-        return Verdict(**base, **extra, status="inconclusive", reason=(
-            f"{outcome.reason}, but our error cannot reject the contradiction "
-            f"{fmt(float(claim['contradiction']))} either: {at_c.reason}"))
+        return Verdict(
+            **base,
+            **extra,
+            status="inconclusive",
+            reason=(
+                f"{outcome.reason}, but our error cannot reject the contradiction "
+                f"{fmt(float(claim['contradiction']))} either: {at_c.reason}"
+            ),
+        )
     return Verdict(**base, **extra, status="reproduced", reason=outcome.reason)
 
 
-def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None
-                ) -> Outcome | None:
+def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None) -> Outcome | None:
     """An undecided outcome when too few of the points behind a fit are resolved from noise
     (``resolved: {metric: count, at_least: n}``); None when enough are."""
     spec = claim.get("resolved")
@@ -304,8 +379,11 @@ def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None
     if count is None or count >= need:
         return None
     fitted = "" if value is None else f"; the fit over them gives {fmt(value)}"
-    return Outcome(UNDECIDED, f"only {fmt(count)} of the points behind {claim['metric']} are "
-                              f"resolved from zero (a fit needs >= {fmt(need)}){fitted}")
+    return Outcome(
+        UNDECIDED,
+        f"only {fmt(count)} of the points behind {claim['metric']} are "
+        f"resolved from zero (a fit needs >= {fmt(need)}){fitted}",
+    )
 
 
 def paper_bound(quoted: Any) -> float | None:
@@ -314,8 +392,7 @@ def paper_bound(quoted: Any) -> float | None:
     return as_number(text)
 
 
-def _choice(label: str, value: float | None, error: float | None, out: Outcome | None
-            ) -> Choice:
+def _choice(label: str, value: float | None, error: float | None, out: Outcome | None) -> Choice:
     if out is None:
         return Choice(label, value, error, None, "no measurement")
     return Choice(label, value, error, out.result, out.reason)
@@ -332,7 +409,7 @@ def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> lis
     - a rendered reason that does not contain the numbers it was decided on.
     """
     problems = []
-    ids = [c.get("id") for c in claims]
+    ids = [str(c.get("id")) for c in claims]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{dup}: duplicate id")
     for claim in claims:
@@ -342,33 +419,59 @@ def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> lis
         except ValueError as exc:
             problems.append(f"{cid}: {exc}")
             continue
-        refs = [claim["metric"], claim.get("error"), claim.get("n"),
-                *[claim["test"].get(k) for k in ("target", "bound", "low", "high")],
-                *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
-                *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
-                *[k for spec in (claim.get("conditions"), (claim.get("dispute") or {}).get(
-                    "conditions")) for k in (spec or {}) if ":" in k]]
+        refs = [
+            claim["metric"],
+            claim.get("error"),
+            claim.get("n"),
+            *[claim["test"].get(k) for k in ("target", "bound", "low", "high")],
+            *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
+            *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
+            *[
+                k
+                for spec in (
+                    claim.get("conditions"),
+                    (claim.get("dispute") or {}).get("conditions"),
+                )
+                for k in (spec or {})
+                if ":" in k
+            ],
+        ]
         for ref in refs:
             if isinstance(ref, str) and node_at(metrics, ref, _MISSING) is _MISSING:
                 problems.append(f"{cid}: the run has no metric {ref}")
         if verdict.status == "pending":
             continue
         test = build_test(claim["test"], claim, metrics, claim.get("tolerance", 0.0))
+        if test is None:  # reported as pending above
+            continue
         if verdict.kind != "definition":
             if claim.get("contradiction") is None:
                 problems.append(f"{cid}: no contradiction declared")
             elif decide(test, float(claim["contradiction"]), None).result == PASS:
-                problems.append(f"{cid}: the test passes at its contradiction "
-                                f"{claim['contradiction']}: it cannot fail")
-        literal = [claim["test"].get(k) for k in ("bound", "low", "high")
-                   if isinstance(claim["test"].get(k), int | float)]
-        if verdict.kind != "definition" and not claim.get("tolerance_reason") and any(
-                b != paper_bound(claim.get("paper_value")) for b in literal):
-            problems.append(f"{cid}: a literal bound that is not the paper's value needs a "
-                            f"tolerance_reason")
+                problems.append(
+                    f"{cid}: the test passes at its contradiction "
+                    f"{claim['contradiction']}: it cannot fail"
+                )
+        literal = [
+            claim["test"].get(k)
+            for k in ("bound", "low", "high")
+            if isinstance(claim["test"].get(k), int | float)
+        ]
+        if (
+            verdict.kind != "definition"
+            and not claim.get("tolerance_reason")
+            and any(b != paper_bound(claim.get("paper_value")) for b in literal)
+        ):
+            problems.append(
+                f"{cid}: a literal bound that is not the paper's value needs a tolerance_reason"
+            )
         paper = as_number(claim.get("paper_value"))
-        if test.kind == "value" and "target" not in claim["test"] and paper is not None and (
-                decide(test, paper, None).result != PASS):
+        if (
+            test.kind == "value"
+            and "target" not in claim["test"]
+            and paper is not None
+            and (decide(test, paper, None).result != PASS)
+        ):
             problems.append(f"{cid}: the test fails at the paper's own value")
         if verdict.value is not None and fmt(verdict.value) not in verdict.reason:
             problems.append(f"{cid}: the reason does not show our value {fmt(verdict.value)}")

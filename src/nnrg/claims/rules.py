@@ -51,7 +51,9 @@ def quoted_precision(quoted: str | float | int) -> float | None:
         return None
     if not d.is_finite():
         return None
-    return float(Decimal(5) * Decimal(10) ** (d.as_tuple().exponent - 1))
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite, checked above
+    return float(Decimal(5) * Decimal(10) ** (exponent - 1))
 
 
 def as_number(quoted: str | float | int | None) -> float | None:
@@ -79,8 +81,13 @@ class Criterion:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown test kind {self.kind!r}; valid: {list(KINDS)}")
-        needs = {"value": ("target",), "equals": ("target",), "at_most": ("high",),
-                 "at_least": ("low",), "between": ("low", "high")}.get(self.kind, ())
+        needs = {
+            "value": ("target",),
+            "equals": ("target",),
+            "at_most": ("high",),
+            "at_least": ("low",),
+            "between": ("low", "high"),
+        }.get(self.kind, ())
         for name in needs:
             if getattr(self, name) is None:
                 raise ValueError(f"test kind {self.kind!r} needs {name!r}")
@@ -107,6 +114,7 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
     slack = _slack(error)
     v = fmt(value)
     if test.kind == "value":
+        assert test.target is not None  # build_test resolves a value test's target
         diff = abs(value - test.target)
         allowed = test.precision + test.tolerance + slack
         terms = [fmt(x) for x in (test.precision, test.tolerance) if x]
@@ -115,8 +123,10 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
         limit = fmt(allowed) if plain else " + ".join(terms or ["0"]) + f" = {fmt(allowed)}"
         # rounding-level differences (an exact fit exponent of -1 + 1e-16) are agreement
         ok = diff <= allowed + 1e-12 * max(1.0, abs(test.target))
-        return Outcome(PASS if ok else FAIL,
-                       f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} {limit}")
+        return Outcome(
+            PASS if ok else FAIL,
+            f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} {limit}",
+        )
     if test.kind == "equals":
         ok = value == test.target
         return Outcome(PASS if ok else FAIL, f"{v} {'=' if ok else '!='} {fmt(test.target)}")
@@ -125,27 +135,45 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
         want = "+" if test.expected_sign > 0 else "-"
         beyond = f"|{v}| > {_err_text(error)} = {fmt(slack)}" if slack else "no error"
         if abs(value) <= slack or value == 0:
-            return Outcome(UNDECIDED, f"{v} is not resolved from 0 (|{v}| <= "
-                                      f"{_err_text(error) or '0'} = {fmt(slack)}); "
-                                      f"expected sign {want}")
+            return Outcome(
+                UNDECIDED,
+                f"{v} is not resolved from 0 (|{v}| <= "
+                f"{_err_text(error) or '0'} = {fmt(slack)}); "
+                f"expected sign {want}",
+            )
         ok = signed > 0
-        return Outcome(PASS if ok else FAIL,
-                       f"{v} has sign {'+' if value > 0 else '-'} (expected {want}), {beyond}")
+        return Outcome(
+            PASS if ok else FAIL,
+            f"{v} has sign {'+' if value > 0 else '-'} (expected {want}), {beyond}",
+        )
     lo = test.low if test.kind in ("at_least", "between") else None
     hi = test.high if test.kind in ("at_most", "between") else None
     lo_eff = None if lo is None else lo - test.tolerance
     hi_eff = None if hi is None else hi + test.tolerance
     clear_in = (lo_eff is None or value - slack >= lo_eff) and (
-        hi_eff is None or value + slack <= hi_eff)
+        hi_eff is None or value + slack <= hi_eff
+    )
     clear_out = (lo_eff is not None and value + slack < lo_eff) or (
-        hi_eff is not None and value - slack > hi_eff)
-    bounds = (f"[{fmt(lo_eff)}, {fmt(hi_eff)}]" if test.kind == "between"
-              else f"<= {fmt(hi_eff)}" if hi_eff is not None else f">= {fmt(lo_eff)}")
+        hi_eff is not None and value - slack > hi_eff
+    )
+    bounds = (
+        f"[{fmt(lo_eff)}, {fmt(hi_eff)}]"
+        if test.kind == "between"
+        else f"<= {fmt(hi_eff)}"
+        if hi_eff is not None
+        else f">= {fmt(lo_eff)}"
+    )
     err = f" ± {_err_text(error)}" if slack else ""
     if clear_in:
-        return Outcome(PASS, f"{v}{err} is {bounds}" if test.kind != "between"
-                       else f"{v}{err} lies in {bounds}")
+        return Outcome(
+            PASS,
+            f"{v}{err} is {bounds}" if test.kind != "between" else f"{v}{err} lies in {bounds}",
+        )
     if clear_out:
-        return Outcome(FAIL, f"{v}{err} is not {bounds}" if test.kind != "between"
-                       else f"{v}{err} lies outside {bounds}")
+        return Outcome(
+            FAIL,
+            f"{v}{err} is not {bounds}"
+            if test.kind != "between"
+            else f"{v}{err} lies outside {bounds}",
+        )
     return Outcome(UNDECIDED, f"{v}{err} straddles the bound ({bounds})")

@@ -20,8 +20,9 @@ class LinearChain(nn.Module):
     def __init__(self, sizes: tuple[int, ...]) -> None:
         super().__init__()
         self.sizes = tuple(sizes)
-        self.layers = nn.ModuleList(nn.Linear(a, b, bias=False)
-                                    for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        self.layers = nn.ModuleList(
+            nn.Linear(a, b, bias=False) for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for layer in self.layers:
@@ -30,19 +31,26 @@ class LinearChain(nn.Module):
 
     def set_layer(self, k: int, weight: np.ndarray, trainable: bool) -> None:
         """Load layer k from an ``(in, out)`` matrix (the paper's W convention) and (un)freeze."""
+        layer = self.linear(k)
         with torch.no_grad():
-            self.layers[k].weight.copy_(torch.as_tensor(weight.T, dtype=torch.float32))
-        self.layers[k].weight.requires_grad_(trainable)
+            layer.weight.copy_(torch.as_tensor(weight.T, dtype=torch.float32))
+        layer.weight.requires_grad_(trainable)
+
+    def linear(self, k: int) -> nn.Linear:
+        """Layer k as the ``nn.Linear`` it is."""
+        layer = self.layers[k]
+        assert isinstance(layer, nn.Linear)
+        return layer
 
     def weight(self, k: int) -> np.ndarray:
         """Layer k's weights as an ``(in, out)`` numpy matrix."""
-        return self.layers[k].weight.detach().numpy().T.copy()
+        return self.linear(k).weight.detach().numpy().T.copy()
 
 
 def stack(chains: list[LinearChain]) -> LinearChain:
     """Transfer learning: one chain whose layers are copies of the given chains' layers."""
     sizes = [chains[0].sizes[0]]
-    weights = []
+    weights: list[np.ndarray] = []
     for chain in chains:
         if chain.sizes[0] != sizes[-1]:
             raise ValueError(f"cannot stack sizes {sizes[-1]} -> {chain.sizes[0]}")

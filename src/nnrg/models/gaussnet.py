@@ -35,8 +35,9 @@ def _normal_pair(rng: np.ndarray) -> tuple[float, float]:
 
 
 @njit(parallel=True, cache=True)
-def ensemble_outputs(points: np.ndarray, width: int, s_b: float, s_w: float,
-                     states: np.ndarray) -> np.ndarray:
+def ensemble_outputs(
+    points: np.ndarray, width: int, s_b: float, s_w: float, states: np.ndarray
+) -> np.ndarray:
     """Outputs ``(n_nets, P)`` of ``len(states)`` independent nets at the ``P`` points."""
     n_nets = states.shape[0]
     n_pts = points.shape[0]
@@ -46,7 +47,7 @@ def ensemble_outputs(points: np.ndarray, width: int, s_b: float, s_w: float,
         shift[k] = -s_b * s_b - s_w * s_w * points[k] * points[k]
     w1_scale = s_w / math.sqrt(width)
     for a in prange(n_nets):
-        rng = states[a:a + 1].copy()
+        rng = states[a : a + 1].copy()
         acc = np.zeros(n_pts)
         for i in range(0, width, 2):
             w0a, b0a = _normal_pair(rng)
@@ -89,14 +90,21 @@ def moment_sums(outputs: np.ndarray, combos: np.ndarray) -> np.ndarray:
     return gram[left, right]
 
 
-def bag_green_functions(points: np.ndarray, width: int, s_b: float, s_w: float, n_nets: int,
-                        combos: dict[int, np.ndarray], seed: np.random.SeedSequence,
-                        chunk: int = 20000) -> dict[int, np.ndarray]:
+def bag_green_functions(
+    points: np.ndarray,
+    width: int,
+    s_b: float,
+    s_w: float,
+    n_nets: int,
+    combos: dict[int, np.ndarray],
+    seed: np.random.SeedSequence,
+    chunk: int = 20000,
+) -> dict[int, np.ndarray]:
     """Empirical G^(n) (eq. 5) of one bag of ``n_nets`` nets for each order n in ``combos``."""
     sums = {n: np.zeros(len(c)) for n, c in combos.items()}
     states = seed.generate_state(n_nets, np.uint64)
     for start in range(0, n_nets, chunk):
-        out = ensemble_outputs(points, width, s_b, s_w, states[start:start + chunk].copy())
+        out = ensemble_outputs(points, width, s_b, s_w, states[start : start + chunk].copy())
         for n, c in combos.items():
             sums[n] += moment_sums(out, c)
     return {n: s / n_nets for n, s in sums.items()}

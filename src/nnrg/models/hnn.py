@@ -22,8 +22,9 @@ LAYERS = ("input", "hidden", "output")
 class BatchedHNN(nn.Module):
     """``n_replicas`` HNNs 1 -> hidden -> hidden -> dim with sin activations."""
 
-    def __init__(self, n_replicas: int, dim: int, hidden: int = 50,
-                 generator: torch.Generator | None = None) -> None:
+    def __init__(
+        self, n_replicas: int, dim: int, hidden: int = 50, generator: torch.Generator | None = None
+    ) -> None:
         super().__init__()
         shapes = {"input": (1, hidden), "hidden": (hidden, hidden), "output": (hidden, dim)}
         self.weights = nn.ParameterDict()
@@ -34,8 +35,9 @@ class BatchedHNN(nn.Module):
             b = (torch.rand(n_replicas, fan_out, generator=generator) * 2 - 1) * bound
             self.weights[name] = nn.Parameter(w)
             self.biases[name] = nn.Parameter(b)
-        self.masks = {name: torch.ones_like(w, dtype=torch.bool)
-                      for name, w in self.weights.items()}
+        self.masks = {
+            name: torch.ones_like(w, dtype=torch.bool) for name, w in self.weights.items()
+        }
 
     @property
     def n_replicas(self) -> int:
@@ -57,16 +59,16 @@ class BatchedHNN(nn.Module):
         return torch.bmm(h2, w2) + b2[:, None, :], torch.bmm(dh2, w2)
 
 
-def solution(model: BatchedHNN, t: torch.Tensor, z0: torch.Tensor
-             ) -> tuple[torch.Tensor, torch.Tensor]:
+def solution(
+    model: BatchedHNN, t: torch.Tensor, z0: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """z(t) = z0 + (1 - e^-t) N(t) and dz/dt, ``(R, T, dim)`` each."""
     n, dn = model(t)
     decay = torch.exp(-t)[None, :, None]
     return z0 + (1 - decay) * n, decay * n + (1 - decay) * dn
 
 
-def residual_loss(system_field, t: torch.Tensor, z: torch.Tensor, dz: torch.Tensor
-                  ) -> torch.Tensor:
+def residual_loss(system_field, t: torch.Tensor, z: torch.Tensor, dz: torch.Tensor) -> torch.Tensor:
     """Mean squared residual of Hamilton's equations per replica, ``(R,)``."""
     return ((dz - system_field(z)) ** 2).mean(dim=(1, 2))
 
@@ -81,8 +83,11 @@ def tiled(model: BatchedHNN, copies: int) -> BatchedHNN:
 
     Used to run several pruning modes on the same initial weights in one batched model.
     """
-    out = BatchedHNN(model.n_replicas * copies, model.weights["output"].shape[-1],
-                     hidden=model.weights["input"].shape[-1])
+    out = BatchedHNN(
+        model.n_replicas * copies,
+        model.weights["output"].shape[-1],
+        hidden=model.weights["input"].shape[-1],
+    )
     with torch.no_grad():
         for n in LAYERS:
             out.weights[n].copy_(model.weights[n].repeat(copies, 1, 1))

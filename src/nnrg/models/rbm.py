@@ -23,13 +23,18 @@ FLOW_MODES = ("sampled", "mean_field")
 class RBM:
     """An RBM with ``n_visible`` x ``n_hidden`` weights and unit type ``units``."""
 
-    def __init__(self, n_visible: int, n_hidden: int, units: str = "spin",
-                 generator: torch.Generator | None = None, scale: float = 0.01) -> None:
+    def __init__(
+        self,
+        n_visible: int,
+        n_hidden: int,
+        units: str = "spin",
+        generator: torch.Generator | None = None,
+        scale: float = 0.01,
+    ) -> None:
         if units not in UNITS:
             raise ValueError(f"units must be one of {UNITS}, got {units!r}")
         self.units = units
-        self.w = torch.randn(n_visible, n_hidden, generator=generator,
-                             dtype=torch.float64) * scale
+        self.w = torch.randn(n_visible, n_hidden, generator=generator, dtype=torch.float64) * scale
         self.b_v = torch.zeros(n_visible, dtype=torch.float64)
         self.b_h = torch.zeros(n_hidden, dtype=torch.float64)
 
@@ -44,15 +49,14 @@ class RBM:
         """<v | h>, ``(n, n_visible)``."""
         return self._mean(h @ self.w.T + self.b_v)
 
-    def sample(self, mean: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    def sample(self, mean: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         """Units drawn with the given means (+-1 or {0, 1})."""
         u = torch.rand(mean.shape, generator=generator, dtype=mean.dtype)
         if self.units == "spin":
             return torch.where(u < (1 + mean) / 2, 1.0, -1.0).to(mean.dtype)
         return (u < mean).to(mean.dtype)
 
-    def step(self, v: torch.Tensor, mode: str, generator: torch.Generator | None
-             ) -> torch.Tensor:
+    def step(self, v: torch.Tensor, mode: str, generator: torch.Generator | None) -> torch.Tensor:
         """One v -> h -> v' step: sampled units, or means propagated (mean-field)."""
         if mode == "mean_field":
             return self.visible_mean(self.hidden_mean(v))
@@ -61,8 +65,9 @@ class RBM:
         h = self.sample(self.hidden_mean(v), generator)
         return self.sample(self.visible_mean(h), generator)
 
-    def cd_gradient(self, v_data: torch.Tensor, k: int, mode: str,
-                    generator: torch.Generator) -> tuple[torch.Tensor, ...]:
+    def cd_gradient(
+        self, v_data: torch.Tensor, k: int, mode: str, generator: torch.Generator
+    ) -> tuple[torch.Tensor, ...]:
         """CD-k estimate of d log-likelihood / d(W, b_v, b_h), averaged over the batch."""
         if mode not in CD_MODES:
             raise ValueError(f"cd_mode must be one of {CD_MODES}, got {mode!r}")
@@ -91,7 +96,8 @@ class RBM:
     @classmethod
     def from_state(cls, state: dict[str, np.ndarray], units: str) -> RBM:
         """Inverse of :meth:`state`."""
-        rbm = cls(*state["w"].shape, units=units)
+        n_visible, n_hidden = state["w"].shape
+        rbm = cls(n_visible, n_hidden, units=units)
         rbm.w = torch.as_tensor(state["w"], dtype=torch.float64).clone()
         rbm.b_v = torch.as_tensor(state["b_v"], dtype=torch.float64).clone()
         rbm.b_h = torch.as_tensor(state["b_h"], dtype=torch.float64).clone()
@@ -119,8 +125,13 @@ class RbmHistory:
     best_epoch: int = -1
 
 
-def train_rbm(rbm: RBM, data: torch.Tensor, test: torch.Tensor, tr: RbmTraining,
-              progress: Callable[[int, float], None] | None = None) -> RbmHistory:
+def train_rbm(
+    rbm: RBM,
+    data: torch.Tensor,
+    test: torch.Tensor,
+    tr: RbmTraining,
+    progress: Callable[[int, float], None] | None = None,
+) -> RbmHistory:
     """Train in place; keeps the parameters with the lowest held-out reconstruction error."""
     gen = torch.Generator().manual_seed(tr.seed)
     history = RbmHistory()
@@ -128,7 +139,7 @@ def train_rbm(rbm: RBM, data: torch.Tensor, test: torch.Tensor, tr: RbmTraining,
     for epoch in range(tr.epochs):
         order = torch.randperm(len(data), generator=gen)
         for start in range(0, len(order), tr.batch_size):
-            batch = data[order[start:start + tr.batch_size]]
+            batch = data[order[start : start + tr.batch_size]]
             dw, dbv, dbh = rbm.cd_gradient(batch, tr.k, tr.cd_mode, gen)
             rbm.w += tr.lr * dw
             rbm.b_v += tr.lr * dbv

@@ -26,7 +26,10 @@ def cross_entropy_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tens
 
 
 LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
-    "hinge": hinge_loss, "mse": mse_loss, "cross_entropy": cross_entropy_loss}
+    "hinge": hinge_loss,
+    "mse": mse_loss,
+    "cross_entropy": cross_entropy_loss,
+}
 
 
 @dataclass
@@ -39,20 +42,24 @@ class History:
 
 def l1_penalty(model: nn.Module) -> torch.Tensor:
     """Sum of |w| over the trainable weight matrices (biases excluded)."""
-    terms = [p.abs().sum() for n, p in model.named_parameters()
-             if p.requires_grad and n.endswith("weight")]
+    terms = [
+        p.abs().sum()
+        for n, p in model.named_parameters()
+        if p.requires_grad and n.endswith("weight")
+    ]
     return torch.stack(terms).sum() if terms else torch.zeros(())
 
 
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: str,
-             batch: int = 4096) -> float:
+def evaluate(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: str, batch: int = 4096
+) -> float:
     """Mean data loss of ``model`` on (x, y), in batches, without gradients."""
     fn = LOSSES[loss]
     total = 0.0
     with torch.no_grad():
         for start in range(0, len(x), batch):
-            out = model(x[start:start + batch])
-            total += float(fn(out, y[start:start + batch])) * len(out)
+            out = model(x[start : start + batch])
+            total += float(fn(out, y[start : start + batch])) * len(out)
     return total / max(len(x), 1)
 
 
@@ -64,12 +71,24 @@ def validation_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np
     """
     perm = np.random.default_rng(seed).permutation(n)
     n_val = int(round(fraction * n))
-    return np.sort(perm[: n - n_val]), np.sort(perm[n - n_val:])
+    return np.sort(perm[: n - n_val]), np.sort(perm[n - n_val :])
 
 
-def train(model: nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_va: torch.Tensor,
-          y_va: torch.Tensor, *, loss: str, epochs: int, batch_size: int, lr: float, l1: float,
-          seed: int, progress: Callable[[int, float, float], None] | None = None) -> History:
+def train(
+    model: nn.Module,
+    x_tr: torch.Tensor,
+    y_tr: torch.Tensor,
+    x_va: torch.Tensor,
+    y_va: torch.Tensor,
+    *,
+    loss: str,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    l1: float,
+    seed: int,
+    progress: Callable[[int, float, float], None] | None = None,
+) -> History:
     """Train with Adam; ``progress(epoch, train, val)`` after each epoch."""
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
@@ -82,7 +101,7 @@ def train(model: nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_va: torch.
     for epoch in range(epochs):
         order = torch.randperm(len(x_tr), generator=gen)
         for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             opt.zero_grad()
             value = fn(model(x_tr[idx]), y_tr[idx])
             if l1 > 0:

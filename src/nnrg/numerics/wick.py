@@ -32,7 +32,7 @@ def pairings(items: tuple[int, ...]) -> list[list[tuple[int, int]]]:
     first, rest = items[0], items[1:]
     out = []
     for k, partner in enumerate(rest):
-        remaining = rest[:k] + rest[k + 1:]
+        remaining = rest[:k] + rest[k + 1 :]
         for sub in pairings(remaining):
             out.append([(first, partner), *sub])
     return out

@@ -72,10 +72,14 @@ class HamiltonianSystem:
 
 
 SYSTEMS: dict[str, HamiltonianSystem] = {
-    "oscillator": HamiltonianSystem("oscillator", oscillator_rhs, oscillator_energy, ("x", "p"),
-                                    oscillator_field),
+    "oscillator": HamiltonianSystem(
+        "oscillator", oscillator_rhs, oscillator_energy, ("x", "p"), oscillator_field
+    ),
     "henon_heiles": HamiltonianSystem(
-        "henon_heiles", henon_heiles_rhs, henon_heiles_energy, ("x", "y", "px", "py"),
+        "henon_heiles",
+        henon_heiles_rhs,
+        henon_heiles_energy,
+        ("x", "y", "px", "py"),
         henon_heiles_field,
     ),
 }
@@ -94,8 +98,13 @@ def reference_trajectory(
 ) -> np.ndarray:
     """States ``(len(t), dim)`` at times ``t`` from DOP853 with rtol = atol = ``rtol``."""
     sol = solve_ivp(
-        system.rhs, (float(t[0]), float(t[-1])), np.asarray(z0, dtype=np.float64),
-        method="DOP853", t_eval=t, rtol=rtol, atol=rtol,
+        system.rhs,
+        (float(t[0]), float(t[-1])),
+        np.asarray(z0, dtype=np.float64),
+        method="DOP853",
+        t_eval=t,
+        rtol=rtol,
+        atol=rtol,
     )
     if not sol.success:
         raise RuntimeError(f"{system.name}: reference integration failed: {sol.message}")

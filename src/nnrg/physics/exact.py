@@ -128,8 +128,12 @@ def specific_heat_peak(size: int, bracket: tuple[float, float] = (0.3, 0.6)) -> 
     """beta where the exact C/N of the ``size x size`` torus peaks (pseudo-critical point)."""
     from scipy.optimize import minimize_scalar
 
-    res = minimize_scalar(lambda b: -kaufman_energy_and_heat(size, b)[1], bounds=bracket,
-                          method="bounded", options={"xatol": 1e-7})
+    res = minimize_scalar(
+        lambda b: -kaufman_energy_and_heat(size, b)[1],
+        bounds=bracket,
+        method="bounded",
+        options={"xatol": 1e-7},
+    )
     return float(res.x)
 
 

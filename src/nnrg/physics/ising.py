@@ -45,7 +45,7 @@ def metropolis_sweeps(
     accepted = np.zeros(n_lat, dtype=np.int64)
     for b in prange(n_lat):
         s = spins[b]
-        rng = states[b:b + 1].copy()  # thread-local copy: no false sharing on ``states``
+        rng = states[b : b + 1].copy()  # thread-local copy: no false sharing on ``states``
         n_acc = 0
         for _ in range(n_sweeps):
             for color in range(2):

@@ -38,8 +38,14 @@ def probability_digits(p: float) -> np.ndarray:
 
 
 @njit(inline="always", cache=True)
-def _accept_mask(eq1: np.uint64, eq0: np.uint64, digits1: np.ndarray, digits0: np.ndarray,
-                 states: np.ndarray, g: int) -> np.uint64:
+def _accept_mask(
+    eq1: np.uint64,
+    eq0: np.uint64,
+    digits1: np.ndarray,
+    digits0: np.ndarray,
+    states: np.ndarray,
+    g: int,
+) -> np.uint64:
     """Lanes of ``eq1`` accepted with probability 0.digits1, lanes of ``eq0`` with 0.digits0.
 
     Each lane compares its own uniform bits (one bit of each random word) with its own p, most
@@ -62,8 +68,9 @@ def _accept_mask(eq1: np.uint64, eq0: np.uint64, digits1: np.ndarray, digits0: n
 
 
 @njit(parallel=True, cache=True)
-def multispin_sweeps(words: np.ndarray, digits1: np.ndarray, digits0: np.ndarray,
-                     n_sweeps: int, states: np.ndarray) -> None:
+def multispin_sweeps(
+    words: np.ndarray, digits1: np.ndarray, digits0: np.ndarray, n_sweeps: int, states: np.ndarray
+) -> None:
     """``n_sweeps`` checkerboard sweeps of ``(G, L, L) uint64`` packed lattices, in place.
 
     ``digits1`` / ``digits0``: binary digits of the acceptance of c = 1 / c = 0 moves.
@@ -71,7 +78,7 @@ def multispin_sweeps(words: np.ndarray, digits1: np.ndarray, digits0: np.ndarray
     n_groups, size, _ = words.shape
     for g in prange(n_groups):
         w = words[g]
-        rng = states[g:g + 1].copy()  # thread-local copy: no false sharing on ``states``
+        rng = states[g : g + 1].copy()  # thread-local copy: no false sharing on ``states``
         for _ in range(n_sweeps):
             for color in range(2):
                 for i in range(size):

@@ -56,8 +56,14 @@ class Chains:
     one random stream per word) and unpacks only to measure.
     """
 
-    def __init__(self, spins: np.ndarray, beta: float, algorithm: str, local_update: str,
-                 seed: np.random.SeedSequence) -> None:
+    def __init__(
+        self,
+        spins: np.ndarray,
+        beta: float,
+        algorithm: str,
+        local_update: str,
+        seed: np.random.SeedSequence,
+    ) -> None:
         self.n = len(spins)
         self.algorithm = algorithm
         self.packed = algorithm == "metropolis" and local_update == "multispin"
@@ -133,9 +139,18 @@ def _trivial_ensemble(size, beta, n_samples, rng) -> tuple[np.ndarray, EnsembleD
     e = energy_per_spin(spins)
     zero = Estimate(0.0, 0.0, n_samples)
     diag = EnsembleDiagnostics(
-        beta=float(beta), algorithm=algorithm, step_unit="exact draw", tau_int=1.0,
-        pilot_steps=0, burn_in=0, thin=1, n_chains=n_samples, samples_per_chain=1,
-        mean_flipped_fraction=0.0, energy=mean_of_replicas(e), specific_heat=zero,
+        beta=float(beta),
+        algorithm=algorithm,
+        step_unit="exact draw",
+        tau_int=1.0,
+        pilot_steps=0,
+        burn_in=0,
+        thin=1,
+        n_chains=n_samples,
+        samples_per_chain=1,
+        mean_flipped_fraction=0.0,
+        energy=mean_of_replicas(e),
+        specific_heat=zero,
         abs_magnetisation=mean_of_replicas(np.abs(magnetisation_per_spin(spins))),
     )
     return spins, diag
@@ -206,13 +221,20 @@ def sample_ensemble(
     flips = rng.random(n_samples) < 0.5
     samples[flips] *= -1
     diag = EnsembleDiagnostics(
-        beta=float(beta), algorithm=algorithm,
+        beta=float(beta),
+        algorithm=algorithm,
         step_unit="cluster flip" if algorithm == "wolff" else "sweep",
-        tau_int=float(tau), pilot_steps=pilot, burn_in=burn_in, thin=thin, n_chains=n_chains,
-        samples_per_chain=per_chain, mean_flipped_fraction=float(flip_fraction),
+        tau_int=float(tau),
+        pilot_steps=pilot,
+        burn_in=burn_in,
+        thin=thin,
+        n_chains=n_chains,
+        samples_per_chain=per_chain,
+        mean_flipped_fraction=float(flip_fraction),
         energy=mean_of_replicas(energies.mean(axis=0)),
         specific_heat=mean_of_replicas(heat),
-        abs_magnetisation=mean_of_replicas(mags.mean(axis=0)), tau_resolved=bool(resolved),
+        abs_magnetisation=mean_of_replicas(mags.mean(axis=0)),
+        tau_resolved=bool(resolved),
     )
     return samples, diag
 

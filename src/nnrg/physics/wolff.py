@@ -31,7 +31,7 @@ def wolff_flips(spins: np.ndarray, p_add: float, n_flips: int, states: np.ndarra
     for b in prange(n_lat):
         s = spins[b]
         stack = np.empty(n_sites, dtype=np.int64)
-        rng = states[b:b + 1].copy()  # thread-local copy: no false sharing on ``states``
+        rng = states[b : b + 1].copy()  # thread-local copy: no false sharing on ``states``
         total = 0
         for _ in range(n_flips):
             seed = next_below(rng, 0, n_sites)

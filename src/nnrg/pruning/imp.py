@@ -55,13 +55,15 @@ def learning_rate(tr: HnnTraining, epoch: int) -> float:
     if tr.schedule == "constant":
         return tr.lr
     if tr.schedule == "cosine":
-        return tr.lr_final + 0.5 * (tr.lr - tr.lr_final) * (1 + math.cos(math.pi * epoch
-                                                                          / tr.epochs))
+        return tr.lr_final + 0.5 * (tr.lr - tr.lr_final) * (
+            1 + math.cos(math.pi * epoch / tr.epochs)
+        )
     raise ValueError(f"schedule must be 'cosine' or 'constant', got {tr.schedule!r}")
 
 
-def problem_loss(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor,
-                 energy_weight: float = 0.0) -> torch.Tensor:
+def problem_loss(
+    model: BatchedHNN, problem: HnnProblem, t: torch.Tensor, energy_weight: float = 0.0
+) -> torch.Tensor:
     """Residual loss per replica ``(R,)``, plus the weighted energy penalty if asked."""
     z, dz = solution(model, t, problem.z0)
     loss = residual_loss(problem.field, t, z, dz)
@@ -71,8 +73,12 @@ def problem_loss(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor,
     return loss
 
 
-def train_hnn(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining,
-              progress: Callable[[int], None] | None = None) -> np.ndarray:
+def train_hnn(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
     """Train all replicas at once; returns each replica's final residual loss on the grid.
 
     The loss summed over replicas has, for each replica, exactly that replica's gradient, so
@@ -89,7 +95,8 @@ def train_hnn(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining,
         t = grid
         if tr.jitter:
             t = (grid + (torch.rand(tr.n_points, generator=gen) - 0.5) * dt).clamp(
-                0.0, problem.t_max)
+                0.0, problem.t_max
+            )
         loss = problem_loss(model, problem, t, tr.energy_weight).sum()
         opt.zero_grad()
         loss.backward()
@@ -150,26 +157,33 @@ class ImpResult:
 def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
     """sum |m theta| per layer and replica, ``(R, 3)`` in LAYERS order."""
     with torch.no_grad():
-        return torch.stack([model.masked(n).abs().sum(dim=(1, 2)) for n in LAYERS],
-                           dim=1).numpy()
+        return torch.stack([model.masked(n).abs().sum(dim=(1, 2)) for n in LAYERS], dim=1).numpy()
 
 
-def _scores(model: BatchedHNN, group: PruneGroup, init_w: dict[str, torch.Tensor],
-            gen: torch.Generator) -> list[torch.Tensor]:
+def _scores(
+    model: BatchedHNN, group: PruneGroup, init_w: dict[str, torch.Tensor], gen: torch.Generator
+) -> list[torch.Tensor]:
     rows = slice(group.start, group.stop)
     if group.method == "random":
         return [torch.rand(model.weights[n][rows].shape, generator=gen) for n in group.layers]
     scores = [model.weights[n][rows].detach() for n in group.layers]
     if group.method == "layer_normalised":
-        scale = [init_w[n][rows].reshape(group.stop - group.start, -1).std(dim=1)
-                 for n in group.layers]
+        scale = [
+            init_w[n][rows].reshape(group.stop - group.start, -1).std(dim=1) for n in group.layers
+        ]
         scores = [s / c[:, None, None] for s, c in zip(scores, scale, strict=True)]
     return scores
 
 
-def imp(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining, groups: list[PruneGroup],
-        n_iterations: int, retrain: bool = True,
-        progress: Callable[[int], None] | None = None) -> ImpResult:
+def imp(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    retrain: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> ImpResult:
     """Run IMP on every replica group of ``model``; see the module docstring.
 
     ``retrain=False`` is the no-training control: the "trained" weights are the initial ones,
@@ -184,41 +198,53 @@ def imp(model: BatchedHNN, problem: HnnProblem, tr: HnnTraining, groups: list[Pr
     grid = torch.linspace(0.0, problem.t_max, tr.n_points)
     sizes = {n: model.masks[n][0].numel() for n in LAYERS}
     losses, mags, dens, layer_dens = [], [], [], []
-    packed = {n: [] for n in LAYERS}
+    packed: dict[str, list[np.ndarray]] = {n: [] for n in LAYERS}
     for it in range(n_iterations + 1):
         with torch.no_grad():
             for n in LAYERS:
                 model.weights[n].copy_(init_w[n])
                 model.biases[n].copy_(init_b[n])
-        losses.append(train_hnn(model, problem, tr) if retrain
-                      else evaluate_hnn(model, problem, grid))
+        losses.append(
+            train_hnn(model, problem, tr) if retrain else evaluate_hnn(model, problem, grid)
+        )
         mags.append(layer_magnitudes(model))
-        kept = np.stack([model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).numpy()
-                         for n in LAYERS], axis=1)
+        kept = np.stack(
+            [model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).numpy() for n in LAYERS],
+            axis=1,
+        )
         layer_dens.append(kept / np.array([sizes[n] for n in LAYERS]))
         dens.append(kept.sum(axis=1) / sum(sizes.values()))
         for n in LAYERS:
-            packed[n].append(np.packbits(model.masks[n].reshape(model.n_replicas, -1).numpy(),
-                                         axis=1))
+            packed[n].append(
+                np.packbits(model.masks[n].reshape(model.n_replicas, -1).numpy(), axis=1)
+            )
         if it < n_iterations:
             for g in groups:
                 if g.n_prunings is not None and it >= g.n_prunings:
                     continue
                 rows = slice(g.start, g.stop)
                 target = scheduled_keep(sum(sizes[n] for n in g.layers), g.fraction, it + 1)
-                new = keep_largest(_scores(model, g, init_w, gen),
-                                   [model.masks[n][rows] for n in g.layers],
-                                   torch.tensor(target))
+                new = keep_largest(
+                    _scores(model, g, init_w, gen),
+                    [model.masks[n][rows] for n in g.layers],
+                    torch.tensor(target),
+                )
                 for n, m in zip(g.layers, new, strict=True):
                     model.masks[n][rows] = m
         if progress is not None:
             progress(it)
-    return ImpResult(np.array(dens), np.array(losses), np.array(layer_dens), np.array(mags),
-                     {n: np.stack(v) for n, v in packed.items()})
+    return ImpResult(
+        np.array(dens),
+        np.array(losses),
+        np.array(layer_dens),
+        np.array(mags),
+        {n: np.stack(v) for n, v in packed.items()},
+    )
 
 
-def unpack_masks(result_masks: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]]
-                 ) -> dict[str, np.ndarray]:
+def unpack_masks(
+    result_masks: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]]
+) -> dict[str, np.ndarray]:
     """Boolean masks ``(n_iter, R, *shape)`` per layer from the packed bits of an ImpResult."""
     out = {}
     for n, bits in result_masks.items():

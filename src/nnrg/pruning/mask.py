@@ -14,8 +14,9 @@ def n_to_prune(n_remaining: torch.Tensor, fraction: float) -> torch.Tensor:
     return torch.round(n_remaining.double() * fraction).long()
 
 
-def prune_smallest(weights: list[torch.Tensor], masks: list[torch.Tensor], fraction: float
-                   ) -> list[torch.Tensor]:
+def prune_smallest(
+    weights: list[torch.Tensor], masks: list[torch.Tensor], fraction: float
+) -> list[torch.Tensor]:
     """New masks without the ``fraction`` smallest |w| among the surviving weights.
 
     ``weights`` / ``masks``: tensors ``(R, ...)`` ranked *jointly* (one global threshold per
@@ -29,8 +30,9 @@ def prune_smallest(weights: list[torch.Tensor], masks: list[torch.Tensor], fract
     return keep_largest(weights, masks, remaining - n_to_prune(remaining, fraction))
 
 
-def keep_largest(scores: list[torch.Tensor], masks: list[torch.Tensor], n_keep: torch.Tensor
-                 ) -> list[torch.Tensor]:
+def keep_largest(
+    scores: list[torch.Tensor], masks: list[torch.Tensor], n_keep: torch.Tensor
+) -> list[torch.Tensor]:
     """New masks keeping the ``n_keep`` (per replica) surviving weights of largest |score|.
 
     Scores are ranked jointly across the tensors; pruned weights stay pruned whatever their
@@ -51,7 +53,7 @@ def keep_largest(scores: list[torch.Tensor], masks: list[torch.Tensor], n_keep: 
     out, start = [], 0
     for m in masks:
         size = m[0].numel()
-        out.append(new_flat[:, start:start + size].reshape(m.shape))
+        out.append(new_flat[:, start : start + size].reshape(m.shape))
         start += size
     return out
 
@@ -68,13 +70,14 @@ def scheduled_keep(n_weights: int, fraction: float, step: int) -> int:
 def density(masks: list[torch.Tensor]) -> torch.Tensor:
     """Fraction of surviving weights per replica across ``masks``, ``(R,)``."""
     n_rep = masks[0].shape[0]
-    kept = sum(m.reshape(n_rep, -1).sum(dim=1) for m in masks)
+    kept = torch.stack([m.reshape(n_rep, -1).sum(dim=1) for m in masks]).sum(dim=0)
     total = sum(m[0].numel() for m in masks)
     return kept.double() / total
 
 
-def random_prune(masks: list[torch.Tensor], fraction: float, generator: torch.Generator
-                 ) -> list[torch.Tensor]:
+def random_prune(
+    masks: list[torch.Tensor], fraction: float, generator: torch.Generator
+) -> list[torch.Tensor]:
     """Control: remove round(fraction * remaining) surviving weights uniformly at random."""
     noise = [torch.rand(m.shape, generator=generator) for m in masks]
     return prune_smallest(noise, masks, fraction)

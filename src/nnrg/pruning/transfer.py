@@ -14,8 +14,7 @@ import numpy as np
 STRATEGIES = ("truncate", "union", "intersection")
 
 
-def map_output_mask(mask: np.ndarray, dim_target: int, strategy: str = "truncate"
-                    ) -> np.ndarray:
+def map_output_mask(mask: np.ndarray, dim_target: int, strategy: str = "truncate") -> np.ndarray:
     """Output-layer mask ``(..., hidden, dim_source)`` mapped to ``(..., hidden, dim_target)``."""
     dim_source = mask.shape[-1]
     if dim_source == dim_target:
@@ -27,9 +26,9 @@ def map_output_mask(mask: np.ndarray, dim_target: int, strategy: str = "truncate
         if strategy == "truncate":
             return pairs[..., 0].copy()
         if strategy == "union":
-            return pairs.any(axis=-1)
+            return np.asarray(pairs.any(axis=-1))
         if strategy == "intersection":
-            return pairs.all(axis=-1)
+            return np.asarray(pairs.all(axis=-1))
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
     raise ValueError(f"no output-mask map from {dim_source} to {dim_target} columns")
 

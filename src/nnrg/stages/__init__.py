@@ -4,7 +4,26 @@
 (``nnrg.stages.<name>``), its params section, its ``dvc.yaml`` stage and its CLI command.
 """
 
-STAGES = ("ising_critical", "ising_wide", "ising_entropy", "ising_temperatures", "ising_chain",
-          "dynamics", "hnn_dense", "imp_layers", "imp_global", "ticket_transfer",
-          "nnqft_width", "nnqft_sigma", "beta_regressor", "ae_models", "ae_wide", "ae_entropy",
-          "beta_flow", "rbm_classifiers", "rbm_ising", "rbm_mnist", "report")
+STAGES = (
+    "ising_critical",
+    "ising_wide",
+    "ising_entropy",
+    "ising_temperatures",
+    "ising_chain",
+    "dynamics",
+    "hnn_dense",
+    "imp_layers",
+    "imp_global",
+    "ticket_transfer",
+    "nnqft_width",
+    "nnqft_sigma",
+    "beta_regressor",
+    "ae_models",
+    "ae_wide",
+    "ae_entropy",
+    "beta_flow",
+    "rbm_classifiers",
+    "rbm_ising",
+    "rbm_mnist",
+    "report",
+)

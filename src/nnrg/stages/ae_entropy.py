@@ -22,8 +22,10 @@ KINDS = ("input", "ae", "decimated")
 def main() -> None:
     stage = Stage("ae_entropy", uses=("ae_wide",))
     p = stage.section
-    data = read_npz(stage.path("data/ising_entropy/lattices.npz"),
-                    require=lattice_schema(stage.params.ising_entropy.L, "beta"))
+    data = read_npz(
+        stage.path("data/ising_entropy/lattices.npz"),
+        require=lattice_schema(stage.params.ising_entropy.L, "beta"),
+    )
     ae = load_model(stage, MODEL, LinearChain(AE_SIZES))
     betas = np.unique(data["beta"])
     table = {k: [] for k in KINDS}
@@ -38,31 +40,56 @@ def main() -> None:
 
     lines = ["beta,input,input_error,ae,ae_error,decimated,decimated_error"]
     for k, beta in enumerate(betas):
-        lines.append(f"{beta:.6g}," + ",".join(
-            f"{table[kind][k].mean:.6g},{table[kind][k].error:.3g}" for kind in KINDS))
-    stage.add_artifact(write_text(stage.path("reports/plots/ae_entropy.csv"),
-                                  "\n".join(lines) + "\n"), "plots")
-    fig = plots_ae.curves(betas, {f"{kind} lattices": (np.array([e.mean for e in table[kind]]),
-                                                   np.array([e.error for e in table[kind]]))
-                               for kind in KINDS}, r"$\beta$", "mean local entropy [bits/site]")
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy.png"), fig),
-                       "figures")
+        lines.append(
+            f"{beta:.6g},"
+            + ",".join(f"{table[kind][k].mean:.6g},{table[kind][k].error:.3g}" for kind in KINDS)
+        )
+    stage.add_artifact(
+        write_text(stage.path("reports/plots/ae_entropy.csv"), "\n".join(lines) + "\n"), "plots"
+    )
+    fig = plots_ae.curves(
+        betas,
+        {
+            f"{kind} lattices": (
+                np.array([e.mean for e in table[kind]]),
+                np.array([e.error for e in table[kind]]),
+            )
+            for kind in KINDS
+        },
+        r"$\beta$",
+        "mean local entropy [bits/site]",
+    )
+    stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy.png"), fig), "figures")
     shown = [examples[0], examples[len(examples) // 2], examples[-1]]
-    fig = plots_ising.lattice_panels([im for ex in shown for im in ex[1:]],
-                               [f"{t} (beta={ex[0]:.3f})" for ex in shown
-                                for t in ("input", "AE-WR (sign)", "decimated x2")], ncols=3)
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy_examples.png"), fig),
-                       "figures")
+    fig = plots_ising.lattice_panels(
+        [im for ex in shown for im in ex[1:]],
+        [
+            f"{t} (beta={ex[0]:.3f})"
+            for ex in shown
+            for t in ("input", "AE-WR (sign)", "decimated x2")
+        ],
+        ncols=3,
+    )
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/ae_entropy_examples.png"), fig), "figures"
+    )
 
     def gap(a: str, b: str, k: int) -> dict[str, float]:
         ea, eb = table[a][k], table[b][k]
-        return {"value": ea.mean - eb.mean, "error": float(np.hypot(ea.error, eb.error)),
-                "n": min(ea.n, eb.n)}
+        return {
+            "value": ea.mean - eb.mean,
+            "error": float(np.hypot(ea.error, eb.error)),
+            "n": min(ea.n, eb.n),
+        }
 
-    stage.finish({
-        "betas": betas, "entropy": {kind: [e.as_dict() for e in table[kind]] for kind in KINDS},
-        "input_minus_ae_low_beta": gap("input", "ae", 0),
-        "input_minus_ae_high_beta": gap("input", "ae", len(betas) - 1),
-        "decimated_minus_ae_high_beta": gap("decimated", "ae", len(betas) - 1),
-        "low_beta": float(betas[0]), "high_beta": float(betas[-1]),
-    })
+    stage.finish(
+        {
+            "betas": betas,
+            "entropy": {kind: [e.as_dict() for e in table[kind]] for kind in KINDS},
+            "input_minus_ae_low_beta": gap("input", "ae", 0),
+            "input_minus_ae_high_beta": gap("input", "ae", len(betas) - 1),
+            "decimated_minus_ae_high_beta": gap("decimated", "ae", len(betas) - 1),
+            "low_beta": float(betas[0]),
+            "high_beta": float(betas[-1]),
+        }
+    )

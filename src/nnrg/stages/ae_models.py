@@ -31,22 +31,29 @@ SHALLOW = {  # name: (sizes, input key, target key)
     "up_256_512": ((256, 512), "decimated_2", "decimated_1"),
     "up_512_1024": ((512, 1024), "decimated_1", "spins"),
 }
-HARD_CODED = {"hcg_1024_512": ("spins", "decimated_1"),
-              "hcg_512_256": ("decimated_1", "decimated_2")}
+HARD_CODED = {
+    "hcg_1024_512": ("spins", "decimated_1"),
+    "hcg_512_256": ("decimated_1", "decimated_2"),
+}
 
 
 def losses(model, data_tr, data_va, data_te, key_in="spins", key_out="spins") -> dict:
     """Hinge losses of ``model`` on the train / validation / test tensors."""
-    return {split: evaluate(model, d[key_in], d[key_out], "hinge")
-            for split, d in (("train", data_tr), ("validation", data_va), ("test", data_te))}
+    return {
+        split: evaluate(model, d[key_in], d[key_out], "hinge")
+        for split, d in (("train", data_tr), ("validation", data_va), ("test", data_te))
+    }
 
 
 def main() -> None:
     stage = Stage("ae_models")
     p, tp = stage.section, stage.section.training
     torch.manual_seed(tp.seed)  # model initialisation is part of the seeded run
-    schema = {**lattice_schema(stage.params.ising_critical.L), "decimated_1": None,
-              "decimated_2": None}
+    schema = {
+        **lattice_schema(stage.params.ising_critical.L),
+        "decimated_1": None,
+        "decimated_2": None,
+    }
     raw = read_npz(stage.path("data/ising_critical/train.npz"), require=schema)
     test_raw = read_npz(stage.path("data/ising_critical/test.npz"), require=schema)
     keep = subset(len(raw["spins"]), p.n_train, tp.seed)
@@ -98,21 +105,33 @@ def make_figures(stage: Stage, test: dict, deep: dict, nets: dict, model1: Linea
             panels.append(x[k].reshape(32, 32).numpy())
             titles.append("input")
             for name, model in deep.items():
-                panels.append(np.sign(model(x[k:k + 1])).reshape(32, 32).numpy())
+                panels.append(np.sign(model(x[k : k + 1])).reshape(32, 32).numpy())
                 titles.append(f"{name} (sign)")
     fig = plots_ising.lattice_panels(panels, titles, ncols=4)
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_reconstructions.png"), fig),
-                       "figures")
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/ae_reconstructions.png"), fig), "figures"
+    )
     rg1, ae1 = nets["cg_1024_512"].weight(0), model1.weight(0)
     rg2, ae2 = nets["cg_512_256"].weight(0), model1.weight(1)
-    fig = plots_ae.matrices([rg1[:96, :48], ae1[:96, :48], rg2[:64, :32], ae2[:64, :32]],
-                         ["W1 trained on RG (CG-1024-512), zoom", "W1 of Model-1 (AE), zoom",
-                          "W2 trained on RG (CG-512-256), zoom", "W2 of Model-1 (AE), zoom"])
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_weights.png"), fig),
-                       "figures")
-    fig = plots_ae.matrices([(rg1 @ rg1.T)[:96, :96], (ae1 @ ae1.T)[:96, :96],
-                          (rg2 @ rg2.T)[:64, :64], (ae2 @ ae2.T)[:64, :64]],
-                         ["W1 W1^T, RG-trained", "W1 W1^T, AE", "W2 W2^T, RG-trained",
-                          "W2 W2^T, AE"])
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_correlations.png"), fig),
-                       "figures")
+    fig = plots_ae.matrices(
+        [rg1[:96, :48], ae1[:96, :48], rg2[:64, :32], ae2[:64, :32]],
+        [
+            "W1 trained on RG (CG-1024-512), zoom",
+            "W1 of Model-1 (AE), zoom",
+            "W2 trained on RG (CG-512-256), zoom",
+            "W2 of Model-1 (AE), zoom",
+        ],
+    )
+    stage.add_artifact(write_figure(stage.path("reports/figures/ae_weights.png"), fig), "figures")
+    fig = plots_ae.matrices(
+        [
+            (rg1 @ rg1.T)[:96, :96],
+            (ae1 @ ae1.T)[:96, :96],
+            (rg2 @ rg2.T)[:64, :64],
+            (ae2 @ ae2.T)[:64, :64],
+        ],
+        ["W1 W1^T, RG-trained", "W1 W1^T, AE", "W2 W2^T, RG-trained", "W2 W2^T, AE"],
+    )
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/ae_correlations.png"), fig), "figures"
+    )

@@ -30,6 +30,12 @@ def main() -> None:
     x_test = as_tensor(test["spins"])
     save_model(stage, MODEL, model)
     save_curves(stage, "ae_wide", {"ae_wide": history})
-    stage.finish({"train_loss": history.train[-1], "validation_loss": history.validation[-1],
-                  "test_loss": evaluate(model, x_test, x_test, "hinge"), "n_train": len(x)},
-                 method=AE_METHOD)
+    stage.finish(
+        {
+            "train_loss": history.train[-1],
+            "validation_loss": history.validation[-1],
+            "test_loss": evaluate(model, x_test, x_test, "hinge"),
+            "n_train": len(x),
+        },
+        method=AE_METHOD,
+    )

@@ -69,15 +69,23 @@ class Stage:
         self.artifacts.append((Path(path), artifact_dir))
         return Path(path)
 
-    def progress(self, iterable: Iterable | None = None, total: int | None = None,
-                 desc: str = "") -> tqdm:
+    def progress(
+        self, iterable: Iterable | None = None, total: int | None = None, desc: str = ""
+    ) -> tqdm:
         """A tqdm bar labelled with the stage, silent in CI / quiet mode."""
         # to a file or a pipe (a `make repro` log), one update every PIPE_INTERVAL_S at most
         tty = sys.stderr.isatty()
-        return tqdm(iterable, total=total, desc=f"[{self.name}] {desc}".strip(),
-                    disable=quiet(), file=sys.stderr, dynamic_ncols=tty, leave=not tty,
-                    mininterval=0.1 if tty else PIPE_INTERVAL_S,
-                    maxinterval=10.0 if tty else 10 * PIPE_INTERVAL_S)
+        return tqdm(
+            iterable,
+            total=total,
+            desc=f"[{self.name}] {desc}".strip(),
+            disable=quiet(),
+            file=sys.stderr,
+            dynamic_ncols=tty,
+            leave=not tty,
+            mininterval=0.1 if tty else PIPE_INTERVAL_S,
+            maxinterval=10.0 if tty else 10 * PIPE_INTERVAL_S,
+        )
 
     def log(self, message: str) -> None:
         """One progress line on stderr (not in quiet mode)."""
@@ -112,20 +120,32 @@ class Stage:
         self.logged = True
         tracking.log_stage(record, self.root, self.params.pipeline.experiment)
 
-    def _record(self, params: dict[str, Any], metrics: dict[str, float], status: str,
-                tags: dict[str, str] | None = None) -> tracking.StageRecord:
+    def _record(
+        self,
+        params: dict[str, Any],
+        metrics: dict[str, float],
+        status: str,
+        tags: dict[str, str] | None = None,
+    ) -> tracking.StageRecord:
         elapsed = time.perf_counter() - self.started
         return tracking.StageRecord(
-            self.name, params, {**metrics, "wall_time_s": elapsed}, self.artifacts,
+            self.name,
+            params,
+            {**metrics, "wall_time_s": elapsed},
+            self.artifacts,
             {"nnrg_profile": self.params.pipeline.profile, **self._input_tags(), **(tags or {})},
-            status=status, start_ms=self.started_ms, end_ms=int(time.time() * 1000))
+            status=status,
+            start_ms=self.started_ms,
+            end_ms=int(time.time() * 1000),
+        )
 
     def finish(self, metrics: dict[str, Any], method: dict[str, Any] | None = None) -> Path:
         """Write ``reports/metrics/<stage>.json`` (with the run's conditions under
         ``ran_with``, see :meth:`ran_with`) and log params, metrics, artifacts to MLflow."""
         ran_with = self.ran_with(method)
-        metrics_path = write_json(self.path(f"reports/metrics/{self.name}.json"),
-                                  {**metrics, "ran_with": ran_with})
+        metrics_path = write_json(
+            self.path(f"reports/metrics/{self.name}.json"), {**metrics, "ran_with": ran_with}
+        )
         self.add_artifact(metrics_path, "metrics")
         self.log(f"done in {time.perf_counter() - self.started:.1f} s")
         if tracking.enabled():

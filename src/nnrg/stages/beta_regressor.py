@@ -42,23 +42,30 @@ def main() -> None:
     save_model(stage, MODEL, model)
     save_curves(stage, "beta_regressor", {"regressor": history})
     fig = plots_ae.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
-    stage.add_artifact(write_figure(stage.path("reports/figures/beta_regressor_parity.png"),
-                                    fig), "figures")
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/beta_regressor_parity.png"), fig), "figures"
+    )
     betas = np.unique(test["beta"])
     bias = [float(np.mean(predicted[test["beta"] == b] - b)) for b in betas]
     squared = (predicted.reshape(-1) - test["beta"]) ** 2
     paper_range = (test["beta"] >= PAPER_RANGE[0]) & (test["beta"] < PAPER_RANGE[1])
     thermometer = EnergyThermometer(test["spins"].shape[-1])
     energy_read = thermometer(energy_per_spin(test["spins"]))
-    stage.finish({"test_mse": test_mse,
-                  "test_mse_estimate": mean_of_replicas(squared).as_dict(),
-                  "test_mse_paper_range": mean_of_replicas(squared[paper_range]).as_dict(),
-                  "energy_thermometer_mse": mean_of_replicas(
-                      (energy_read - test["beta"]) ** 2).as_dict(),
-                  "energy_thermometer_mse_paper_range": mean_of_replicas(
-                      (energy_read[paper_range] - test["beta"][paper_range]) ** 2).as_dict(),
-                  "train_mse": history.train[-1],
-                  "validation_mse": history.validation[-1], "n_train": len(x),
-                  "n_test": len(y_test), "max_abs_bias": float(np.max(np.abs(bias))),
-                  "bias_near_beta_c": float(bias[int(np.argmin(np.abs(betas - 0.4407)))])},
-                 method={"kept_model": "last_epoch", "spin_flip_symmetrised": False})
+    stage.finish(
+        {
+            "test_mse": test_mse,
+            "test_mse_estimate": mean_of_replicas(squared).as_dict(),
+            "test_mse_paper_range": mean_of_replicas(squared[paper_range]).as_dict(),
+            "energy_thermometer_mse": mean_of_replicas((energy_read - test["beta"]) ** 2).as_dict(),
+            "energy_thermometer_mse_paper_range": mean_of_replicas(
+                (energy_read[paper_range] - test["beta"][paper_range]) ** 2
+            ).as_dict(),
+            "train_mse": history.train[-1],
+            "validation_mse": history.validation[-1],
+            "n_train": len(x),
+            "n_test": len(y_test),
+            "max_abs_bias": float(np.max(np.abs(bias))),
+            "bias_near_beta_c": float(bias[int(np.argmin(np.abs(betas - 0.4407)))]),
+        },
+        method={"kept_model": "last_epoch", "spin_flip_symmetrised": False},
+    )

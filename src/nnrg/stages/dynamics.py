@@ -24,19 +24,31 @@ def main() -> None:
         z = reference_trajectory(system, np.array(cfg.z0), t, rtol=p.rtol)
         energy = system.energy(z)
         results[name] = {"t": t, "z": z, "energy": energy}
-        metrics[name] = {"energy0": float(energy[0]),
-                         "max_energy_drift": float(np.max(np.abs(energy - energy[0]))),
-                         "n_points": cfg.n_points, "t_max": float(t[-1])}
+        metrics[name] = {
+            "energy0": float(energy[0]),
+            "max_energy_drift": float(np.max(np.abs(energy - energy[0]))),
+            "n_points": cfg.n_points,
+            "t_max": float(t[-1]),
+        }
         fig = plots_hnn.trajectories(t, z, system.labels, f"{name}: reference trajectory")
-        stage.add_artifact(write_figure(stage.path(f"reports/figures/dynamics_{name}.png"), fig),
-                           "figures")
+        stage.add_artifact(
+            write_figure(stage.path(f"reports/figures/dynamics_{name}.png"), fig), "figures"
+        )
 
     def build(tmp):
         for name, arrays in results.items():
             write_npz(tmp / f"{name}.npz", **arrays)
-        write_json(tmp / "meta.json", {
-            name: {"z0": getattr(p, name).z0, "labels": list(get_system(name).labels),
-                   "rtol": p.rtol} for name in SYSTEMS})
+        write_json(
+            tmp / "meta.json",
+            {
+                name: {
+                    "z0": getattr(p, name).z0,
+                    "labels": list(get_system(name).labels),
+                    "rtol": p.rtol,
+                }
+                for name in SYSTEMS
+            },
+        )
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")

@@ -18,23 +18,35 @@ SYSTEMS = ("oscillator", "henon_heiles")
 # Facts of our training method that no param selects yet; the claims engine compares them
 # with the thesis's recipe (Mattheakis et al.'s code: Adam betas (0.999, 0.9999), Gaussian
 # time perturbation, best network of the last part of training, loss summed over components).
-METHOD = {"adam_betas": [0.9, 0.999], "time_perturbation": "uniform_clamped",
-          "kept_network": "last_epoch", "residual_reduction": "mean_over_components"}
+METHOD = {
+    "adam_betas": [0.9, 0.999],
+    "time_perturbation": "uniform_clamped",
+    "kept_network": "last_epoch",
+    "residual_reduction": "mean_over_components",
+}
 
 
 def problem(params: Params, name: str) -> HnnProblem:
     """The initial-value problem of system ``name`` as set in the ``dynamics`` section."""
     system = get_system(name)
     cfg = getattr(params.dynamics, name)
-    return HnnProblem(system.field, system.energy, torch.tensor(cfg.z0, dtype=torch.float32),
-                      cfg.t_max_pi * np.pi)
+    return HnnProblem(
+        system.field, system.energy, torch.tensor(cfg.z0, dtype=torch.float32), cfg.t_max_pi * np.pi
+    )
 
 
 def training(cfg: HnnTrainingParams, seed: int) -> HnnTraining:
     """The library's training recipe from a params section."""
-    return HnnTraining(epochs=cfg.epochs, lr=cfg.lr, lr_final=cfg.lr_final,
-                       schedule=cfg.schedule, n_points=cfg.n_points, jitter=cfg.jitter,
-                       seed=seed, energy_weight=cfg.energy_weight)
+    return HnnTraining(
+        epochs=cfg.epochs,
+        lr=cfg.lr,
+        lr_final=cfg.lr_final,
+        schedule=cfg.schedule,
+        n_points=cfg.n_points,
+        jitter=cfg.jitter,
+        seed=seed,
+        energy_weight=cfg.energy_weight,
+    )
 
 
 def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> BatchedHNN:
@@ -43,13 +55,21 @@ def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> Batc
     return BatchedHNN(n_replicas, len(prob.z0), hidden=hidden, generator=gen)
 
 
-def run_imp(stage: Stage, model: BatchedHNN, prob: HnnProblem, tr: HnnTraining,
-            groups: list[PruneGroup], n_iterations: int, label: str,
-            retrain: bool = True) -> ImpResult:
+def run_imp(
+    stage: Stage,
+    model: BatchedHNN,
+    prob: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    label: str,
+    retrain: bool = True,
+) -> ImpResult:
     """IMP with a progress bar over iterations (each one a full retraining)."""
     bar = stage.progress(total=n_iterations + 1, desc=label)
-    result = imp(model, prob, tr, groups, n_iterations, retrain=retrain,
-                 progress=lambda _: bar.update())
+    result = imp(
+        model, prob, tr, groups, n_iterations, retrain=retrain, progress=lambda _: bar.update()
+    )
     bar.close()
     return result
 
@@ -57,12 +77,15 @@ def run_imp(stage: Stage, model: BatchedHNN, prob: HnnProblem, tr: HnnTraining,
 def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:
     """The dynamics stage's reference trajectory ``{t, z, energy}`` of system ``name``."""
     dim = len(getattr(stage.params.dynamics, name).z0)
-    return read_npz(stage.path(f"data/dynamics/{name}.npz"),
-                    require={"t": (None,), "z": (None, dim), "energy": (None,)})
+    return read_npz(
+        stage.path(f"data/dynamics/{name}.npz"),
+        require={"t": (None,), "z": (None, dim), "energy": (None,)},
+    )
 
 
-def trajectory_errors(model: BatchedHNN, prob: HnnProblem, ref: dict[str, np.ndarray]
-                      ) -> dict[str, np.ndarray]:
+def trajectory_errors(
+    model: BatchedHNN, prob: HnnProblem, ref: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     """Per replica: max |position error|, max |momentum error| and max |H(t) - H(0)| on the
     reference grid, plus the predicted states ``(R, T, dim)``."""
     t = torch.tensor(ref["t"], dtype=torch.float32)
@@ -72,7 +95,9 @@ def trajectory_errors(model: BatchedHNN, prob: HnnProblem, ref: dict[str, np.nda
     half = z.shape[-1] // 2
     err = np.abs(z - ref["z"][None])
     energy = prob.energy(z)
-    return {"max_position_error": err[..., :half].max(axis=(1, 2)),
-            "max_momentum_error": err[..., half:].max(axis=(1, 2)),
-            "max_energy_drift": np.abs(energy - float(ref["energy"][0])).max(axis=1),
-            "z": z}
+    return {
+        "max_position_error": err[..., :half].max(axis=(1, 2)),
+        "max_momentum_error": err[..., half:].max(axis=(1, 2)),
+        "max_energy_drift": np.abs(energy - float(ref["energy"][0])).max(axis=1),
+        "z": z,
+    }

@@ -34,8 +34,9 @@ def main() -> None:
         cfg = getattr(p.training, name)
         model = new_model(p.n_replicas, prob, p.hidden, p.seed + k)
         bar = stage.progress(total=cfg.epochs, desc=f"{name} x{p.n_replicas} replicas")
-        loss = train_hnn(model, prob, training_recipe(cfg, p.seed + k),
-                         progress=lambda _, b=bar: b.update())
+        loss = train_hnn(
+            model, prob, training_recipe(cfg, p.seed + k), progress=lambda _, b=bar: b.update()
+        )
         bar.close()
         ref = refs[name]
         errors = trajectory_errors(model, prob, ref)
@@ -48,16 +49,22 @@ def main() -> None:
             "log10_residual_loss_outliers": outliers(np.log10(loss)),
             "log10_residual_loss_replicas": [float(v) for v in np.log10(loss)],
             "epochs": cfg.epochs,
-            **{key: mean_of_replicas(errors[key]).as_dict()
-               for key in ("max_position_error", "max_momentum_error", "max_energy_drift")},
+            **{
+                key: mean_of_replicas(errors[key]).as_dict()
+                for key in ("max_position_error", "max_momentum_error", "max_energy_drift")
+            },
             "worst_replica_position_error": float(errors["max_position_error"].max()),
-            "max_position_error_median": median_of_replicas(
-                errors["max_position_error"]).as_dict(),
+            "max_position_error_median": median_of_replicas(errors["max_position_error"]).as_dict(),
         }
         fig = plots_hnn.solver_vs_reference(
-            ref["t"], ref["z"], errors["z"], get_system(name).labels,
-            f"{name}: {p.n_replicas} dense HNNs after {cfg.epochs} epochs vs reference")
-        stage.add_artifact(write_figure(stage.path(f"reports/figures/hnn_dense_{name}.png"),
-                                        fig), "figures")
+            ref["t"],
+            ref["z"],
+            errors["z"],
+            get_system(name).labels,
+            f"{name}: {p.n_replicas} dense HNNs after {cfg.epochs} epochs vs reference",
+        )
+        stage.add_artifact(
+            write_figure(stage.path(f"reports/figures/hnn_dense_{name}.png"), fig), "figures"
+        )
     stage.add_artifact(stage.path("models/hnn_dense"), "models")
     stage.finish(metrics, method=METHOD)

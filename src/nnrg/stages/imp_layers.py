@@ -27,15 +27,23 @@ def main() -> None:
     prob = problem(stage.params, p.system)
     base = new_model(p.n_replicas, prob, p.hidden, p.seed)
     r = p.n_replicas
-    schedule = [(fraction, int(n)) for fraction, n in zip(p.fractions, p.iterations,
-                                                           strict=True)]
+    schedule = [(fraction, int(n)) for fraction, n in zip(p.fractions, p.iterations, strict=True)]
     # every (rate, layer) pair is one replica group of a single batched model
     pairs = [(fraction, n, name) for fraction, n in schedule for name in LAYERS]
-    groups = [PruneGroup(k * r, (k + 1) * r, (name,), "magnitude", fraction, n)
-              for k, (fraction, n, name) in enumerate(pairs)]
+    groups = [
+        PruneGroup(k * r, (k + 1) * r, (name,), "magnitude", fraction, n)
+        for k, (fraction, n, name) in enumerate(pairs)
+    ]
     n_max = max(n for _, n in schedule)
-    result = run_imp(stage, tiled(base, len(pairs)), prob, training(p.training, p.seed),
-                     groups, n_max, f"{p.system} per-layer IMP, {len(pairs)} modes batched")
+    result = run_imp(
+        stage,
+        tiled(base, len(pairs)),
+        prob,
+        training(p.training, p.seed),
+        groups,
+        n_max,
+        f"{p.system} per-layer IMP, {len(pairs)} modes batched",
+    )
     metrics, rows = {}, ["fraction,layer,iteration,density,loss,loss_low,loss_high"]
     masks: dict[str, dict[str, np.ndarray]] = {}
     for fraction, n_iter in schedule:
@@ -49,23 +57,32 @@ def main() -> None:
             loss = result.loss[its, rows_k]
             curve = loss_curve(density, loss)
             fit = scaling_fit(density, loss, p.ticket_factor)
-            fits[name] = {**fit.as_dict(), "critical_exponent": -fit.slope,
-                          "final_layer_density": float(curve.density[-1])}
+            fits[name] = {
+                **fit.as_dict(),
+                "critical_exponent": -fit.slope,
+                "final_layer_density": float(curve.density[-1]),
+            }
             panels[f"{name} layer only"] = {f"IMP {tag}": (curve, fit)}
-            rows += [f"{fraction},{name},{i},{d:.6g},{m:.6g},{lo:.6g},{hi:.6g}"
-                     for i, (d, m, lo, hi) in enumerate(zip(curve.density, curve.mean,
-                                                            curve.low, curve.high,
-                                                            strict=True))]
+            rows += [
+                f"{fraction},{name},{i},{d:.6g},{m:.6g},{lo:.6g},{hi:.6g}"
+                for i, (d, m, lo, hi) in enumerate(
+                    zip(curve.density, curve.mean, curve.low, curve.high, strict=True)
+                )
+            ]
             masks[f"{tag}_{name}"] = {
-                "density": result.density[its, rows_k], "loss": loss,
+                "density": result.density[its, rows_k],
+                "loss": loss,
                 "layer_density": result.layer_density[its, rows_k],
                 "layer_magnitude": result.layer_magnitude[its, rows_k],
-                **{f"mask_{n}": bits[its, rows_k] for n, bits in result.masks.items()}}
+                **{f"mask_{n}": bits[its, rows_k] for n, bits in result.masks.items()},
+            }
         metrics[tag] = {"fraction": fraction, "iterations": n_iter, "layers": fits}
         fig = plots_hnn.loss_vs_density(
-            panels, "density of the pruned layer",
+            panels,
+            "density of the pruned layer",
             f"{p.system}: IMP at {tag} of one layer at a time ({r} replicas, geometric mean "
-            f"± s.e.)")
+            f"± s.e.)",
+        )
         write_figure(stage.path(f"reports/figures/imp_layers/{tag}.png"), fig)
 
     def build(tmp):
@@ -76,8 +93,9 @@ def main() -> None:
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(OUT), "masks")
     stage.add_artifact(stage.path("reports/figures/imp_layers"), "figures/imp_layers")
-    stage.add_artifact(write_text(stage.path("reports/plots/imp_layers.csv"),
-                                  "\n".join(rows) + "\n"), "plots")
+    stage.add_artifact(
+        write_text(stage.path("reports/plots/imp_layers.csv"), "\n".join(rows) + "\n"), "plots"
+    )
     finest = min(p.fractions)
     metrics["finest"] = metrics[f"{round(finest * 100, 6):g}pct"]
     metrics["system"] = p.system

@@ -50,15 +50,18 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 _StrictLoader.yaml_implicit_resolvers = {
-    k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _FLOAT_12 = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
 for _first in "+-0123456789":
     _StrictLoader.yaml_implicit_resolvers.setdefault(_first, []).append(
-        ("tag:yaml.org,2002:float", _FLOAT_12))
+        ("tag:yaml.org,2002:float", _FLOAT_12)
+    )
 
 
-def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode,
-                                deep: bool = False) -> dict:
+def _mapping_without_duplicates(
+    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict:
     seen = set()
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor` may be overridden
@@ -66,13 +69,15 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode,
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                              _mapping_without_duplicates)
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 
 
 def load_yaml(path: Path) -> Any:
@@ -173,8 +178,11 @@ def read_json(path: Path) -> Any:
 
 def load_metrics_dir(directory: Path, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """``{stage: metrics}`` from every ``<stage>.json`` in ``directory``, minus ``exclude``."""
-    return {p.stem: read_json(p) for p in sorted(Path(directory).glob("*.json"))
-            if p.stem not in exclude}
+    return {
+        p.stem: read_json(p)
+        for p in sorted(Path(directory).glob("*.json"))
+        if p.stem not in exclude
+    }
 
 
 def write_npz(path: Path, **arrays: np.ndarray) -> Path:
@@ -190,8 +198,9 @@ def write_npz(path: Path, **arrays: np.ndarray) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             arr_buf = io.BytesIO()
-            np.lib.format.write_array(arr_buf, np.ascontiguousarray(arrays[name]),
-                                      allow_pickle=False)
+            np.lib.format.write_array(
+                arr_buf, np.ascontiguousarray(arrays[name]), allow_pickle=False
+            )
             zf.writestr(info, arr_buf.getvalue())
     return write_bytes(path, buf.getvalue())
 
@@ -218,18 +227,22 @@ def read_npz(path: Path, require: dict[str, Shape] | None = None) -> dict[str, n
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError) as err:
-        raise InputError(f"{path}: not a readable .npz (truncated, corrupt or another format:"
-                         f" {type(err).__name__}: {str(err)[:120]})") from None
+        raise InputError(
+            f"{path}: not a readable .npz (truncated, corrupt or another format:"
+            f" {type(err).__name__}: {str(err)[:120]})"
+        ) from None
     for name, shape in (require or {}).items():
         if name not in arrays:
             raise InputError(f"{path}: missing array {name!r} (has: {', '.join(arrays)})")
         got = arrays[name].shape
         if shape is None:
             continue
-        if len(got) != len(shape) or any(w is not None and w != g
-                                         for w, g in zip(shape, got, strict=True)):
-            raise InputError(f"{path}: array {name!r} has shape {got}, expected "
-                             f"{_shape_text(shape)}")
+        if len(got) != len(shape) or any(
+            w is not None and w != g for w, g in zip(shape, got, strict=True)
+        ):
+            raise InputError(
+                f"{path}: array {name!r} has shape {got}, expected {_shape_text(shape)}"
+            )
     return arrays
 
 
@@ -262,4 +275,3 @@ def replace_dir(path: Path, build: Any) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
-

@@ -19,8 +19,9 @@ OUT = "data/ising_chain"
 SETS = ("train", "test", "heldout")
 
 
-def energy_histogram_check(n_spins: int, spins: np.ndarray, beta: float
-                           ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+def energy_histogram_check(
+    n_spins: int, spins: np.ndarray, beta: float
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """p-value of sampled energies vs exact; also (counts, exact probabilities, levels)."""
     states = all_states(n_spins)
     energies = chain_energies(states)
@@ -42,33 +43,53 @@ def main() -> None:
     sets = {}
     for name, seed in zip(SETS, seeds, strict=True):
         rngs = [np.random.default_rng(s) for s in seed.spawn(len(temps))]
-        spins = np.concatenate([sample_chain(p.n_spins, b, n, r) for b, r in zip(betas, rngs,
-                                                                                strict=True)])
+        spins = np.concatenate(
+            [sample_chain(p.n_spins, b, n, r) for b, r in zip(betas, rngs, strict=True)]
+        )
         label = np.repeat(np.arange(len(temps)), n)
         sets[name] = {"spins": spins, "temperature": temps[label], "label": label}
 
     pooled = np.concatenate([s["spins"] for s in sets.values()])
     pooled_label = np.concatenate([s["label"] for s in sets.values()])
-    checks = [energy_histogram_check(p.n_spins, pooled[pooled_label == k], betas[k])
-              for k in range(len(temps))]
+    checks = [
+        energy_histogram_check(p.n_spins, pooled[pooled_label == k], betas[k])
+        for k in range(len(temps))
+    ]
     p_values = np.array([c[0] for c in checks])
 
     def build(tmp):
         for name, arrays in sets.items():
             write_npz(tmp / f"{name}.npz", **arrays)
-        write_json(tmp / "meta.json", {"n_spins": p.n_spins, "temperatures": temps,
-                                       "samples_per_temperature": n, "sampler": "exact"})
+        write_json(
+            tmp / "meta.json",
+            {
+                "n_spins": p.n_spins,
+                "temperatures": temps,
+                "samples_per_temperature": n,
+                "sampler": "exact",
+            },
+        )
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
     shown = [k for k in range(len(temps)) if temps[k] in (0.5, 1.0, 2.0, 6.0)] or [0]
-    fig = plots_ising.energy_histograms([temps[k] for k in shown], [checks[k][1] for k in shown],
-                                  [checks[k][2] for k in shown], checks[0][3])
-    stage.add_artifact(write_figure(stage.path("reports/figures/ising_chain_energy.png"), fig),
-                       "figures")
-    stage.finish({
-        "n_temperatures": len(temps), "n_per_set": len(temps) * n,
-        "exact_check": {"min_p_energy_histogram": float(p_values.min()),
-                        "bonferroni_p": float(min(1.0, p_values.min() * len(temps))),
-                        "n_temperatures": len(temps)},
-    })
+    fig = plots_ising.energy_histograms(
+        [temps[k] for k in shown],
+        [checks[k][1] for k in shown],
+        [checks[k][2] for k in shown],
+        checks[0][3],
+    )
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/ising_chain_energy.png"), fig), "figures"
+    )
+    stage.finish(
+        {
+            "n_temperatures": len(temps),
+            "n_per_set": len(temps) * n,
+            "exact_check": {
+                "min_p_energy_histogram": float(p_values.min()),
+                "bonferroni_p": float(min(1.0, p_values.min() * len(temps))),
+                "n_temperatures": len(temps),
+            },
+        }
+    )

@@ -19,36 +19,56 @@ def sampler_settings(stage: Stage) -> SamplerSettings:
     return SamplerSettings(**asdict(stage.params.sampler))
 
 
-def sample_checked(stage: Stage, size: int, betas: np.ndarray, counts: np.ndarray,
-                   n_chains: int, seed: np.random.SeedSequence, desc: str
-                   ) -> tuple[np.ndarray, np.ndarray, list[EnsembleDiagnostics]]:
+def sample_checked(
+    stage: Stage,
+    size: int,
+    betas: np.ndarray,
+    counts: np.ndarray,
+    n_chains: int,
+    seed: np.random.SeedSequence,
+    desc: str,
+) -> tuple[np.ndarray, np.ndarray, list[EnsembleDiagnostics]]:
     """``sample_grid`` with a progress bar labelled ``desc``."""
     bar = stage.progress(total=len(betas), desc=desc)
-    out = sample_grid(size, betas, counts, n_chains, seed, sampler_settings(stage),
-                      progress=lambda _k: bar.update(1))
+    out = sample_grid(
+        size,
+        betas,
+        counts,
+        n_chains,
+        seed,
+        sampler_settings(stage),
+        progress=lambda _k: bar.update(1),
+    )
     bar.close()
     return out
 
 
-def report_ensembles(stage: Stage, size: int, diags: list[EnsembleDiagnostics], name: str
-                     ) -> dict:
+def report_ensembles(stage: Stage, size: int, diags: list[EnsembleDiagnostics], name: str) -> dict:
     """Exact check, diagnostics figure and tau CSV for ``dvc plots``; returns the metrics dict."""
     check = exact_energy_check(size, diags)
     rows = check["per_beta"]
     checked = [d for d in diags if checkable(d)]
     fig = plots_ising.sampler_diagnostics(
-        [d.beta for d in checked], [d.tau_int for d in checked], [d.algorithm for d in checked],
-        [r["energy"] for r in rows], [r["energy_error"] for r in rows],
-        [r["energy_exact"] for r in rows], BETA_C,
+        [d.beta for d in checked],
+        [d.tau_int for d in checked],
+        [d.algorithm for d in checked],
+        [r["energy"] for r in rows],
+        [r["energy_error"] for r in rows],
+        [r["energy_exact"] for r in rows],
+        BETA_C,
     )
-    stage.add_artifact(write_figure(stage.path(f"reports/figures/{name}_sampler.png"), fig),
-                       "figures")
+    stage.add_artifact(
+        write_figure(stage.path(f"reports/figures/{name}_sampler.png"), fig), "figures"
+    )
     lines = ["beta,tau_int,algorithm,thin,burn_in,energy,energy_error"]
     for d in diags:
-        lines.append(f"{d.beta:.6g},{d.tau_int:.6g},{d.algorithm},{d.thin},{d.burn_in},"
-                     f"{d.energy.mean:.8g},{d.energy.error:.4g}")
-    stage.add_artifact(write_text(stage.path(f"reports/plots/{name}_tau.csv"),
-                                  "\n".join(lines) + "\n"), "plots")
+        lines.append(
+            f"{d.beta:.6g},{d.tau_int:.6g},{d.algorithm},{d.thin},{d.burn_in},"
+            f"{d.energy.mean:.8g},{d.energy.error:.4g}"
+        )
+    stage.add_artifact(
+        write_text(stage.path(f"reports/plots/{name}_tau.csv"), "\n".join(lines) + "\n"), "plots"
+    )
     finite = [d for d in diags if d.algorithm in {"metropolis", "wolff"}]
     return {
         "exact_check": {k: v for k, v in check.items() if k != "per_beta"},

@@ -20,33 +20,60 @@ def main() -> None:
     stage = Stage("ising_critical", uses=("sampler",))
     p = stage.section
     sample_seed, split_seed = np.random.SeedSequence(p.seed).spawn(2)
-    spins, _, diags = sample_checked(stage, p.L, np.array([p.beta]), np.array([p.n_samples]),
-                                     p.n_chains, sample_seed, f"L={p.L} beta={p.beta}")
+    spins, _, diags = sample_checked(
+        stage,
+        p.L,
+        np.array([p.beta]),
+        np.array([p.n_samples]),
+        p.n_chains,
+        sample_seed,
+        f"L={p.L} beta={p.beta}",
+    )
     once = decimate_checkerboard(spins)
     twice = decimate_rows(once)
-    train, test = train_test_indices(len(spins), p.test_fraction,
-                                     np.random.default_rng(split_seed))
-    meta = {"L": p.L, "beta": p.beta, "n_train": len(train), "n_test": len(test),
-            "arrays": {"spins": "(n, L, L) int8", "decimated_1": "(n, L, L/2) int8",
-                       "decimated_2": "(n, L/2, L/2) int8"},
-            "sampler": diagnostics_table(diags)}
+    train, test = train_test_indices(len(spins), p.test_fraction, np.random.default_rng(split_seed))
+    meta = {
+        "L": p.L,
+        "beta": p.beta,
+        "n_train": len(train),
+        "n_test": len(test),
+        "arrays": {
+            "spins": "(n, L, L) int8",
+            "decimated_1": "(n, L, L/2) int8",
+            "decimated_2": "(n, L/2, L/2) int8",
+        },
+        "sampler": diagnostics_table(diags),
+    }
 
     def build(tmp):
         for name, idx in (("train", train), ("test", test)):
-            write_npz(tmp / f"{name}.npz", spins=spins[idx], decimated_1=once[idx],
-                      decimated_2=twice[idx])
+            write_npz(
+                tmp / f"{name}.npz", spins=spins[idx], decimated_1=once[idx], decimated_2=twice[idx]
+            )
         write_json(tmp / "meta.json", meta)
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
-    fig = plots_ising.lattice_panels([spins[0], once[0], twice[0], spins[1], once[1], twice[1]],
-                               ["32x32", "decimated once", "decimated twice"] * 2, ncols=3)
-    stage.add_artifact(write_figure(stage.path("reports/figures/ising_critical_samples.png"),
-                                    fig), "figures")
+    fig = plots_ising.lattice_panels(
+        [spins[0], once[0], twice[0], spins[1], once[1], twice[1]],
+        ["32x32", "decimated once", "decimated twice"] * 2,
+        ncols=3,
+    )
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/ising_critical_samples.png"), fig), "figures"
+    )
     metrics = report_ensembles(stage, p.L, diags, "ising_critical")
-    metrics.update({"n_train": len(train), "n_test": len(test), "tau_int": diags[0].tau_int,
-                    "algorithm": diags[0].algorithm,
-                    "energy": diags[0].energy.as_dict(),
-                    "reference": {"beta_c_exact": BETA_C,
-                                  "beta_peak_specific_heat": specific_heat_peak(p.L)}})
+    metrics.update(
+        {
+            "n_train": len(train),
+            "n_test": len(test),
+            "tau_int": diags[0].tau_int,
+            "algorithm": diags[0].algorithm,
+            "energy": diags[0].energy.as_dict(),
+            "reference": {
+                "beta_c_exact": BETA_C,
+                "beta_peak_specific_heat": specific_heat_peak(p.L),
+            },
+        }
+    )
     stage.finish(metrics)

@@ -16,13 +16,16 @@ def main() -> None:
     p = stage.section
     betas = np.linspace(p.beta_min, p.beta_max, p.n_betas)
     counts = np.full(p.n_betas, p.samples_per_beta)
-    spins, beta, diags = sample_checked(stage, p.L, betas, counts, p.n_chains,
-                                        np.random.SeedSequence(p.seed), f"{p.n_betas} betas")
+    spins, beta, diags = sample_checked(
+        stage, p.L, betas, counts, p.n_chains, np.random.SeedSequence(p.seed), f"{p.n_betas} betas"
+    )
 
     def build(tmp):
         write_npz(tmp / "lattices.npz", spins=spins, beta=beta)
-        write_json(tmp / "meta.json", {"L": p.L, "betas": betas, "n": len(spins),
-                                       "sampler": diagnostics_table(diags)})
+        write_json(
+            tmp / "meta.json",
+            {"L": p.L, "betas": betas, "n": len(spins), "sampler": diagnostics_table(diags)},
+        )
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")

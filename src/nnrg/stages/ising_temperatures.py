@@ -30,21 +30,35 @@ def main() -> None:
         all_diags[name] = diags
     rng = np.random.default_rng(sparse_seed)
     plus = np.ones((p.sparse_samples, p.L, p.L), dtype=np.int8)
-    sparse = {"t0_plus": plus, "t0_minus": -plus,
-              "tinf_m0": zero_magnetisation_lattices(p.sparse_samples, p.L, rng)}
+    sparse = {
+        "t0_plus": plus,
+        "t0_minus": -plus,
+        "tinf_m0": zero_magnetisation_lattices(p.sparse_samples, p.L, rng),
+    }
 
     def build(tmp):
         for name, arrays in sets.items():
             write_npz(tmp / f"{name}.npz", **arrays)
         write_npz(tmp / "sparse.npz", **sparse)
-        write_json(tmp / "meta.json", {
-            "L": p.L, "temperatures": temps, "samples_per_temperature": p.samples_per_temperature,
-            "sparse": {k: "(n, L, L) int8" for k in sparse},
-            "sampler": {k: diagnostics_table(v) for k, v in all_diags.items()}})
+        write_json(
+            tmp / "meta.json",
+            {
+                "L": p.L,
+                "temperatures": temps,
+                "samples_per_temperature": p.samples_per_temperature,
+                "sparse": {k: "(n, L, L) int8" for k in sparse},
+                "sampler": {k: diagnostics_table(v) for k, v in all_diags.items()},
+            },
+        )
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
     metrics = report_ensembles(stage, p.L, all_diags["train"], "ising_temperatures")
-    metrics.update({"n_temperatures": len(temps), "n_per_set": int(counts.sum()),
-                    "reference": {"t_c_exact": 1.0 / BETA_C}})
+    metrics.update(
+        {
+            "n_temperatures": len(temps),
+            "n_per_set": int(counts.sum()),
+            "reference": {"t_c_exact": 1.0 / BETA_C},
+        }
+    )
     stage.finish(metrics)

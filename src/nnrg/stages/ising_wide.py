@@ -17,16 +17,30 @@ def main() -> None:
     p = stage.section
     betas = np.linspace(p.beta_min, p.beta_max, p.n_betas, endpoint=False)
     sample_seed, split_seed = np.random.SeedSequence(p.seed).spawn(2)
-    spins, beta, diags = sample_checked(stage, p.L, betas, split_counts(p.n_samples, p.n_betas),
-                                        p.n_chains, sample_seed, f"{p.n_betas} betas")
-    train, test = train_test_indices(len(spins), p.test_fraction,
-                                     np.random.default_rng(split_seed))
+    spins, beta, diags = sample_checked(
+        stage,
+        p.L,
+        betas,
+        split_counts(p.n_samples, p.n_betas),
+        p.n_chains,
+        sample_seed,
+        f"{p.n_betas} betas",
+    )
+    train, test = train_test_indices(len(spins), p.test_fraction, np.random.default_rng(split_seed))
 
     def build(tmp):
         for name, idx in (("train", train), ("test", test)):
             write_npz(tmp / f"{name}.npz", spins=spins[idx], beta=beta[idx])
-        write_json(tmp / "meta.json", {"L": p.L, "betas": betas, "n_train": len(train),
-                                       "n_test": len(test), "sampler": diagnostics_table(diags)})
+        write_json(
+            tmp / "meta.json",
+            {
+                "L": p.L,
+                "betas": betas,
+                "n_train": len(train),
+                "n_test": len(test),
+                "sampler": diagnostics_table(diags),
+            },
+        )
 
     replace_dir(stage.path(OUT), build)
     stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")

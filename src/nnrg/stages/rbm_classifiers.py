@@ -27,22 +27,33 @@ def accuracy(model: torch.nn.Module, x: np.ndarray, y: np.ndarray) -> float:
     return float((pred == y).mean())
 
 
-def per_class_curves(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, n_classes: int
-                     ) -> np.ndarray:
+def per_class_curves(
+    model: torch.nn.Module, x: np.ndarray, y: np.ndarray, n_classes: int
+) -> np.ndarray:
     """Row k: the softmax averaged over the inputs of class k, ``(n_classes, n_classes)``."""
-    return np.stack([collection_distribution(model, torch.as_tensor(x[y == k]))
-                     for k in range(n_classes)])
+    return np.stack(
+        [collection_distribution(model, torch.as_tensor(x[y == k])) for k in range(n_classes)]
+    )
 
 
-def train_classifier(stage: Stage, system: str, x: np.ndarray, y: np.ndarray, n_classes: int,
-                     tp) -> tuple[torch.nn.Module, object]:
+def train_classifier(
+    stage: Stage, system: str, x: np.ndarray, y: np.ndarray, n_classes: int, tp
+) -> tuple[torch.nn.Module, object]:
     """Seeded MLP fitted with cross-entropy on (x, y); returns the model and its history."""
     torch.manual_seed(tp.seed)
-    model = mlp(classifier_sizes(stage.params, system, x.shape[1], n_classes),
-                "relu" if system == "mnist" else "tanh")
-    history = fit(stage, f"{system} classifier", model,
-                  torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y), tp,
-                  "cross_entropy")
+    model = mlp(
+        classifier_sizes(stage.params, system, x.shape[1], n_classes),
+        "relu" if system == "mnist" else "tanh",
+    )
+    history = fit(
+        stage,
+        f"{system} classifier",
+        model,
+        torch.as_tensor(x, dtype=torch.float32),
+        torch.as_tensor(y),
+        tp,
+        "cross_entropy",
+    )
     return model, history
 
 
@@ -53,48 +64,65 @@ def main() -> None:
     for system in ("chain", "lattice"):
         temps = temperatures(stage, system)
         train, held = ising_set(stage, system, "train"), ising_set(stage, system, "heldout")
-        model, histories[system] = train_classifier(stage, system, train["spins"],
-                                                    train["label"], len(temps), p.training)
+        model, histories[system] = train_classifier(
+            stage, system, train["spins"], train["label"], len(temps), p.training
+        )
         save_model(stage, f"models/classifiers/{system}.npz", model)
         curves = per_class_curves(model, held["spins"], held["label"], len(temps))
         readouts = [read(c, temps) for c in curves]
         metrics[system] = {
             "single_accuracy": accuracy(model, held["spins"], held["label"]),
             "chance": 1.0 / len(temps),
-            "collection_argmax_accuracy": float(np.mean(
-                [r.argmax == t for r, t in zip(readouts, temps, strict=True)])),
-            "collection_mean_abs_error": float(np.mean(
-                [abs(r.expected - t) for r, t in zip(readouts, temps, strict=True)])),
+            "collection_argmax_accuracy": float(
+                np.mean([r.argmax == t for r, t in zip(readouts, temps, strict=True)])
+            ),
+            "collection_mean_abs_error": float(
+                np.mean([abs(r.expected - t) for r, t in zip(readouts, temps, strict=True)])
+            ),
         }
-        fig = plots_rbm.probability_curves(temps, curves, temps, "T (class)",
-                                           f"{system}: softmax averaged over held-out "
-                                           f"configurations at each T")
-        stage.add_artifact(write_figure(stage.path(f"reports/figures/rbm_classifier_{system}"
-                                                   ".png"), fig), "figures")
+        fig = plots_rbm.probability_curves(
+            temps,
+            curves,
+            temps,
+            "T (class)",
+            f"{system}: softmax averaged over held-out configurations at each T",
+        )
+        stage.add_artifact(
+            write_figure(stage.path(f"reports/figures/rbm_classifier_{system}.png"), fig), "figures"
+        )
 
     images, labels, source = load_mnist(p.mnist_path)
     split = mnist_split(len(labels), p.mnist_test_fraction, p.mnist_heldout_fraction, p.seed)
-    model, histories["mnist"] = train_classifier(stage, "mnist", images[split["train"]],
-                                                 labels[split["train"]], 10, p.mnist_training)
+    model, histories["mnist"] = train_classifier(
+        stage, "mnist", images[split["train"]], labels[split["train"]], 10, p.mnist_training
+    )
     save_model(stage, "models/classifiers/mnist.npz", model)
     test = split["test"]
     curves = per_class_curves(model, images[test], labels[test], 10)
-    metrics["mnist"] = {"test_accuracy": accuracy(model, images[test], labels[test]),
-                        "chance": 0.1, "source": source,
-                        "per_digit_train": np.bincount(labels[split["train"]],
-                                                       minlength=10).tolist(),
-                        "collection_argmax_accuracy": float(np.mean(
-                            curves.argmax(axis=1) == np.arange(10)))}
-    fig = plots_rbm.probability_curves(np.arange(10), curves, np.arange(10), "digit (class)",
-                                       "MNIST: softmax averaged over test digits of each class")
-    stage.add_artifact(write_figure(stage.path("reports/figures/rbm_classifier_mnist.png"),
-                                    fig), "figures")
+    metrics["mnist"] = {
+        "test_accuracy": accuracy(model, images[test], labels[test]),
+        "chance": 0.1,
+        "source": source,
+        "per_digit_train": np.bincount(labels[split["train"]], minlength=10).tolist(),
+        "collection_argmax_accuracy": float(np.mean(curves.argmax(axis=1) == np.arange(10))),
+    }
+    fig = plots_rbm.probability_curves(
+        np.arange(10),
+        curves,
+        np.arange(10),
+        "digit (class)",
+        "MNIST: softmax averaged over test digits of each class",
+    )
+    stage.add_artifact(
+        write_figure(stage.path("reports/figures/rbm_classifier_mnist.png"), fig), "figures"
+    )
 
     def build(tmp):
         for name, idx in split.items():
             write_npz(tmp / f"{name}.npz", images=images[idx], labels=labels[idx])
-        write_json(tmp / "meta.json", {"source": source, "sizes": {k: len(v) for k, v in
-                                                                   split.items()}})
+        write_json(
+            tmp / "meta.json", {"source": source, "sizes": {k: len(v) for k, v in split.items()}}
+        )
 
     replace_dir(stage.path(MNIST_DIR), build)
     save_curves(stage, "rbm_classifiers", histories)

@@ -19,8 +19,10 @@ MNIST_SIZES = [784, 196, 49, 20, 10]
 
 def ising_set(stage: Stage, system: str, name: str) -> dict[str, np.ndarray]:
     """``{spins (n, d) float64, label, temperature}`` of one set ('train', 'test', 'heldout')."""
-    data = read_npz(stage.path(f"{ISING[system]}/{name}.npz"),
-                    require={"spins": None, "label": (None,), "temperature": (None,)})
+    data = read_npz(
+        stage.path(f"{ISING[system]}/{name}.npz"),
+        require={"spins": None, "label": (None,), "temperature": (None,)},
+    )
     data["spins"] = data["spins"].reshape(len(data["spins"]), -1).astype(np.float64)
     return data
 
@@ -39,21 +41,26 @@ def classifier_sizes(params: Params, system: str, n_inputs: int, n_classes: int)
     return [n_inputs, hidden, n_classes]
 
 
-def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int
-                    ) -> torch.nn.Module:
+def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int) -> torch.nn.Module:
     """A trained read-out classifier from ``models/classifiers/<system>.npz``."""
-    model = mlp(classifier_sizes(stage.params, system, n_inputs, n_classes),
-                "relu" if system == "mnist" else "tanh")
+    model = mlp(
+        classifier_sizes(stage.params, system, n_inputs, n_classes),
+        "relu" if system == "mnist" else "tanh",
+    )
     return load_weights(model, stage.path(f"models/classifiers/{system}.npz"))
 
 
-def mnist_split(n: int, test_fraction: float, heldout_fraction: float, seed: int
-                ) -> dict[str, np.ndarray]:
+def mnist_split(
+    n: int, test_fraction: float, heldout_fraction: float, seed: int
+) -> dict[str, np.ndarray]:
     """Seeded disjoint index sets train / test / heldout."""
     perm = np.random.default_rng(seed).permutation(n)
     n_test, n_held = int(round(test_fraction * n)), int(round(heldout_fraction * n))
-    return {"test": np.sort(perm[:n_test]), "heldout": np.sort(perm[n_test:n_test + n_held]),
-            "train": np.sort(perm[n_test + n_held:])}
+    return {
+        "test": np.sort(perm[:n_test]),
+        "heldout": np.sort(perm[n_test : n_test + n_held]),
+        "train": np.sort(perm[n_test + n_held :]),
+    }
 
 
 def epochs_for(t, n_train: int) -> int:

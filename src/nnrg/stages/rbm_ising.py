@@ -68,8 +68,9 @@ def experiments(stage: Stage, temps: dict[str, np.ndarray]) -> dict[str, tuple[s
 def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.ndarray, ...]:
     """(train, test) configurations for an experiment; sparse sets are split 80 / 20."""
     if isinstance(selector, tuple):
-        sparse = read_npz(stage.path(f"{ISING[system]}/sparse.npz"),
-                          require=dict.fromkeys(selector))
+        sparse = read_npz(
+            stage.path(f"{ISING[system]}/sparse.npz"), require=dict.fromkeys(selector)
+        )
         x = np.concatenate([sparse[k].reshape(len(sparse[k]), -1) for k in selector])
         x = x.astype(np.float64)
         perm = np.random.default_rng(0).permutation(len(x))
@@ -82,8 +83,11 @@ def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.n
 def magnetisation_modes(states: list[np.ndarray]) -> dict[str, float]:
     """Fractions of final states near m = -1, 0, +1 and how many of those hold >= 10%."""
     m = np.concatenate([s.mean(axis=1) for s in states])
-    frac = {"minus": float((m < -0.8).mean()), "zero": float((np.abs(m) < 0.2).mean()),
-            "plus": float((m > 0.8).mean())}
+    frac = {
+        "minus": float((m < -0.8).mean()),
+        "zero": float((np.abs(m) < 0.2).mean()),
+        "plus": float((m > 0.8).mean()),
+    }
     return {**frac, "n_modes": int(sum(v >= 0.1 for v in frac.values()))}
 
 
@@ -91,8 +95,11 @@ def summarise(values: list[float]) -> dict[str, float]:
     """Mean, its standard error over seeds (``error``, with ``n``), and the spread (sample
     standard deviation) over seeds."""
     v = np.asarray(values, dtype=np.float64)
-    return {**mean_of_replicas(v).as_dict(),
-            "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n_seeds": len(v)}
+    return {
+        **mean_of_replicas(v).as_dict(),
+        "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+        "n_seeds": len(v),
+    }
 
 
 def main() -> None:
@@ -100,19 +107,29 @@ def main() -> None:
     p = stage.section
     temps = {s: temperatures(stage, s) for s in ISING}
     sets = {s: {n: ising_set(stage, s, n) for n in ("train", "test", "heldout")} for s in ISING}
-    sizes = {"chain": sets["chain"]["train"]["spins"].shape[1],
-             "lattice": int(round(np.sqrt(sets["lattice"]["train"]["spins"].shape[1])))}
-    classifiers = {s: load_classifier(stage, s, sets[s]["train"]["spins"].shape[1],
-                                      len(temps[s])) for s in ISING}
+    sizes = {
+        "chain": sets["chain"]["train"]["spins"].shape[1],
+        "lattice": int(round(np.sqrt(sets["lattice"]["train"]["spins"].shape[1]))),
+    }
+    classifiers = {
+        s: load_classifier(stage, s, sets[s]["train"]["spins"].shape[1], len(temps[s]))
+        for s in ISING
+    }
     thermometers = {s: thermometer(s, sizes[s]) for s in ISING}
-    energy_fn = {"chain": chain_energy_per_spin,
-                 "lattice": lambda v: lattice_energy_per_spin(v, sizes["lattice"])}
+    energy_fn = {
+        "chain": chain_energy_per_spin,
+        "lattice": lambda v: lattice_energy_per_spin(v, sizes["lattice"]),
+    }
     starts = {}
     for s in ISING:
         held = sets[s]["heldout"]
-        starts[s] = [held["spins"][held["label"] == k][:p.n_start] for k in range(len(temps[s]))]
-    metrics, rows, models, figures = {}, ["experiment,cd,flow,seed,t_start,step,classifier,"
-                                            "energy"], {}, {}
+        starts[s] = [held["spins"][held["label"] == k][: p.n_start] for k in range(len(temps[s]))]
+    metrics, rows, models, figures = (
+        {},
+        ["experiment,cd,flow,seed,t_start,step,classifier,energy"],
+        {},
+        {},
+    )
     exps = experiments(stage, temps)
     bar = stage.progress(total=len(exps) * len(CD_MODES) * p.n_seeds, desc="RBMs")
     for name, (system, selector) in exps.items():
@@ -123,22 +140,34 @@ def main() -> None:
             return float(thermometers[s](energy_fn[s](v).mean()))
 
         mix = read(collection_distribution(clf, torch.as_tensor(x_train)), t_vals)
-        entry: dict = {"n_train": len(x_train), "training_mixture": {
-            "classifier": mix.expected, "energy": therm(x_train)}}
+        entry: dict = {
+            "n_train": len(x_train),
+            "training_mixture": {"classifier": mix.expected, "energy": therm(x_train)},
+        }
         n_hidden = p.chain_hidden if system == "chain" else p.lattice_hidden
         for cd in CD_MODES:
             results = {f: {"classifier": [], "energy": [], "argmax": []} for f in FLOW_MODES}
             extra: dict = {f: [] for f in FLOW_MODES}
             for seed in range(p.n_seeds):
-                rbm = RBM(x_train.shape[1], n_hidden,
-                          generator=torch.Generator().manual_seed(p.seed + seed))
-                tr = RbmTraining(epochs_for(p.training, len(x_train)), p.training.lr,
-                                 p.training.batch_size, p.training.k, cd, p.seed + seed)
+                rbm = RBM(
+                    x_train.shape[1],
+                    n_hidden,
+                    generator=torch.Generator().manual_seed(p.seed + seed),
+                )
+                tr = RbmTraining(
+                    epochs_for(p.training, len(x_train)),
+                    p.training.lr,
+                    p.training.batch_size,
+                    p.training.k,
+                    cd,
+                    p.seed + seed,
+                )
                 train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
                 models[f"{name}__{cd}__seed{seed}"] = rbm.state()
                 for flow in FLOW_MODES:
-                    out = read_flow(rbm, starts[system], p.flow_steps, flow, p.seed + seed,
-                                    clf, t_vals, therm)
+                    out = read_flow(
+                        rbm, starts[system], p.flow_steps, flow, p.seed + seed, clf, t_vals, therm
+                    )
                     results[flow]["classifier"].append(float(out.expected[:, -1].mean()))
                     results[flow]["energy"].append(float(out.thermometer[:, -1].mean()))
                     results[flow]["argmax"].append(float(np.median(out.argmax[:, -1])))
@@ -146,26 +175,43 @@ def main() -> None:
                         extra[flow].append(magnetisation_modes(out.final_states))
                     if seed == 0:
                         figures[(name, cd, flow)] = out
-                        rows += [f"{name},{cd},{flow},{seed},{t_vals[k]:g},{j},"
-                                 f"{out.expected[k, j]:.4g},{out.thermometer[k, j]:.4g}"
-                                 for k in range(len(t_vals)) for j in range(p.flow_steps + 1)]
+                        rows += [
+                            f"{name},{cd},{flow},{seed},{t_vals[k]:g},{j},"
+                            f"{out.expected[k, j]:.4g},{out.thermometer[k, j]:.4g}"
+                            for k in range(len(t_vals))
+                            for j in range(p.flow_steps + 1)
+                        ]
                 bar.update()
-            entry[f"cd_{cd}"] = {f"flow_{f}": {
-                **{key: summarise(v) for key, v in r.items()},
-                **({"magnetisation": {k: float(np.mean([e[k] for e in extra[f]]))
-                                      for k in extra[f][0]}} if extra[f] else {})}
-                for f, r in results.items()}
+            entry[f"cd_{cd}"] = {
+                f"flow_{f}": {
+                    **{key: summarise(v) for key, v in r.items()},
+                    **(
+                        {
+                            "magnetisation": {
+                                k: float(np.mean([e[k] for e in extra[f]])) for k in extra[f][0]
+                            }
+                        }
+                        if extra[f]
+                        else {}
+                    ),
+                }
+                for f, r in results.items()
+            }
         metrics[name] = entry
     bar.close()
-    metrics["sensitivity"] = sweep(stage, sets["lattice"], starts["lattice"],
-                                   classifiers["lattice"], temps["lattice"])
+    metrics["sensitivity"] = sweep(
+        stage, sets["lattice"], starts["lattice"], classifiers["lattice"], temps["lattice"]
+    )
     metrics["reference"] = {"t_c_exact": T_C}
 
-    replace_dir(stage.path("models/rbm_ising"), lambda tmp: [
-        write_npz(tmp / f"{k}.npz", **v) for k, v in models.items()])
+    replace_dir(
+        stage.path("models/rbm_ising"),
+        lambda tmp: [write_npz(tmp / f"{k}.npz", **v) for k, v in models.items()],
+    )
     stage.add_artifact(stage.path("models/rbm_ising"), "models")
-    stage.add_artifact(write_text(stage.path("reports/plots/rbm_ising_flows.csv"),
-                                  "\n".join(rows) + "\n"), "plots")
+    stage.add_artifact(
+        write_text(stage.path("reports/plots/rbm_ising_flows.csv"), "\n".join(rows) + "\n"), "plots"
+    )
     save_figures(stage, figures, temps)
     stage.finish(metrics, method={"readout": "expected_T_of_mean_softmax"})
 
@@ -177,34 +223,47 @@ def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> di
     grid, lines = {}, ["epochs,lr,endpoint_classifier"]
     for epochs in (int(e) for e in p.sweep_epochs):
         for lr in p.sweep_lr:
-            rbm = RBM(x_train.shape[1], p.lattice_hidden,
-                      generator=torch.Generator().manual_seed(p.seed))
-            train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test),
-                      RbmTraining(epochs, lr, p.training.batch_size, p.training.k, "sampled",
-                                  p.seed))
+            rbm = RBM(
+                x_train.shape[1], p.lattice_hidden, generator=torch.Generator().manual_seed(p.seed)
+            )
+            train_rbm(
+                rbm,
+                torch.as_tensor(x_train),
+                torch.as_tensor(x_test),
+                RbmTraining(epochs, lr, p.training.batch_size, p.training.k, "sampled", p.seed),
+            )
             out = read_flow(rbm, starts, p.flow_steps, "sampled", p.seed, clf, t_vals)
             grid[f"e{epochs}_lr{lr:g}"] = float(out.expected[:, -1].mean())
             lines.append(f"{epochs},{lr:g},{grid[f'e{epochs}_lr{lr:g}']:.4g}")
-    stage.add_artifact(write_text(stage.path("reports/tables/rbm_ising_sensitivity.csv"),
-                                  "\n".join(lines) + "\n"), "tables")
+    stage.add_artifact(
+        write_text(stage.path("reports/tables/rbm_ising_sensitivity.csv"), "\n".join(lines) + "\n"),
+        "tables",
+    )
     values = np.array(list(grid.values()))
-    return {"endpoints": grid, "min": float(values.min()), "max": float(values.max()),
-            "range": float(values.max() - values.min())}
+    return {
+        "endpoints": grid,
+        "min": float(values.min()),
+        "max": float(values.max()),
+        "range": float(values.max() - values.min()),
+    }
 
 
 def save_figures(stage: Stage, figures: dict, temps: dict[str, np.ndarray]) -> None:
     """Flow curves per system (figs. 4.2-4.4, 4.6-4.9, 4.16-4.18) for each CD / flow mode."""
-    groups = {"chain": ["chain_all", "chain_T0", "chain_Tmax"],
-              "lattice": ["lattice_all", "lattice_low", "lattice_high", "lattice_excluded"],
-              "sparse": ["sparse_T0", "sparse_T0_Tinf"]}
+    groups = {
+        "chain": ["chain_all", "chain_T0", "chain_Tmax"],
+        "lattice": ["lattice_all", "lattice_low", "lattice_high", "lattice_excluded"],
+        "sparse": ["sparse_T0", "sparse_T0_Tinf"],
+    }
     for group, names in groups.items():
         system = "chain" if group == "chain" else "lattice"
         for cd in CD_MODES:
             for flow in FLOW_MODES:
                 outs = {n: figures[(n, cd, flow)] for n in names}
                 steps = np.arange(next(iter(outs.values())).expected.shape[1])
-                panels = {n: {"classifier": o.expected, "energy": o.thermometer}
-                          for n, o in outs.items()}
+                panels = {
+                    n: {"classifier": o.expected, "energy": o.thermometer} for n, o in outs.items()
+                }
                 marks = {"T_c": T_C} if system == "lattice" else {}
                 fig = plots_rbm.temperature_flows(panels, steps, marks)
                 fig.suptitle(f"{group}: CD {cd}, flow {flow}", fontsize=8)

@@ -18,14 +18,17 @@ def main() -> None:
     metrics = load_metrics_dir(stage.path("reports/metrics"), exclude=(SELF, "report"))
     verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
     studies = {str(k): v for k, v in (registry.get("studies") or {}).items()}
-    table = write_text(stage.path("reports/claims.md"),
-                       render_markdown(verdicts, studies, registry.get("retired")))
+    table = write_text(
+        stage.path("reports/claims.md"), render_markdown(verdicts, studies, registry.get("retired"))
+    )
     stage.add_artifact(table, "claims")
     stage.add_artifact(stage.path(stage.section.claims_file), "claims")
     counts = summary(verdicts)
-    stage.log(f"{len(verdicts)} claims: " + ", ".join(
-        f"{n} {s}" for s, n in counts["counts"].items()))
+    stage.log(
+        f"{len(verdicts)} claims: " + ", ".join(f"{n} {s}" for s, n in counts["counts"].items())
+    )
     write_json(stage.path("reports/metrics/claims.json"), as_json(verdicts))
     stage.add_artifact(stage.path("reports/metrics/claims.json"), "claims")
-    stage.finish({k: counts[k] for k in ("counts", "by_study", "validation", "definitions",
-                                         "fragile")})
+    stage.finish(
+        {k: counts[k] for k in ("counts", "by_study", "validation", "definitions", "fragile")}
+    )

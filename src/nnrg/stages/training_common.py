@@ -27,16 +27,24 @@ def subset(n_total: int, n_keep: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).permutation(n_total)[:keep])
 
 
-def load_wide_beta(stage: Stage, n_train: int, seed: int
-                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def load_wide_beta(
+    stage: Stage, n_train: int, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The wide-beta set: a seeded subset of ``n_train`` training lattices, and the test set."""
     train = read_wide_beta(stage, "train")
     keep = subset(len(train["beta"]), n_train, seed)
     return {k: v[keep] for k, v in train.items()}, read_wide_beta(stage, "test")
 
 
-def fit(stage: Stage, name: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
-        tp: TrainingParams, loss: str) -> History:
+def fit(
+    stage: Stage,
+    name: str,
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    tp: TrainingParams,
+    loss: str,
+) -> History:
     """Train ``model`` on (x, y) with ``tp`` and a seeded validation split, with a progress bar."""
     torch.manual_seed(tp.seed)
     tr, va = validation_split(len(x), tp.validation_fraction, tp.seed)
@@ -46,9 +54,20 @@ def fit(stage: Stage, name: str, model: torch.nn.Module, x: torch.Tensor, y: tor
         bar.update(1)
         bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
 
-    history = train(model, x[tr], y[tr], x[va], y[va], loss=loss, epochs=tp.epochs,
-                    batch_size=tp.batch_size, lr=tp.lr, l1=tp.l1, seed=tp.seed,
-                    progress=report)
+    history = train(
+        model,
+        x[tr],
+        y[tr],
+        x[va],
+        y[va],
+        loss=loss,
+        epochs=tp.epochs,
+        batch_size=tp.batch_size,
+        lr=tp.lr,
+        l1=tp.l1,
+        seed=tp.seed,
+        progress=report,
+    )
     bar.close()
     return history
 
@@ -64,11 +83,13 @@ def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
     for model, h in histories.items():
         for epoch, (a, b) in enumerate(zip(h.train, h.validation, strict=True)):
             lines.append(f"{model},{epoch + 1},{a:.6g},{b:.6g}")
-    stage.add_artifact(write_text(stage.path(f"reports/plots/{name}_loss.csv"),
-                                  "\n".join(lines) + "\n"), "plots")
+    stage.add_artifact(
+        write_text(stage.path(f"reports/plots/{name}_loss.csv"), "\n".join(lines) + "\n"), "plots"
+    )
     fig = plots_training.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
-    stage.add_artifact(write_figure(stage.path(f"reports/figures/{name}_training.png"), fig),
-                       "figures")
+    stage.add_artifact(
+        write_figure(stage.path(f"reports/figures/{name}_training.png"), fig), "figures"
+    )
 
 
 def load_model(stage: Stage, path: str, model: torch.nn.Module) -> torch.nn.Module:
@@ -88,8 +109,10 @@ def read_wide_beta(stage: Stage, name: str) -> dict[str, np.ndarray]:
     """One split ('train' or 'test') of the wide-beta set, checked before any compute."""
     from nnrg.stages.io import read_npz
 
-    return read_npz(stage.path(f"data/ising_wide/{name}.npz"),
-                    require=lattice_schema(stage.params.ising_wide.L, "beta"))
+    return read_npz(
+        stage.path(f"data/ising_wide/{name}.npz"),
+        require=lattice_schema(stage.params.ising_wide.L, "beta"),
+    )
 
 
 def predict(model: torch.nn.Module, x: np.ndarray) -> np.ndarray:

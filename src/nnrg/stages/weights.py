@@ -18,5 +18,6 @@ def load_weights(model: Any, path: Path) -> Any:
         return load_state_arrays(model, arrays).eval()
     except RuntimeError as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise InputError(f"{path}: does not hold the weights of {type(model).__name__} "
-                         f"({first[:160]})") from None
+        raise InputError(
+            f"{path}: does not hold the weights of {type(model).__name__} ({first[:160]})"
+        ) from None
