@@ -85,3 +85,29 @@ def test_library_packages_import_each_other_without_cycles(repo_root):
     cycles = [p for p in LIBRARY if reaches(p, p, {p})]
     assert cycles == [], {p: sorted(edges[p]) for p in cycles}
     assert edges["numerics"] == set()
+
+
+def _outs(spec: dict) -> set[str]:
+    return {next(iter(o)) if isinstance(o, dict) else str(o) for o in spec.get("outs", [])}
+
+
+def test_each_shared_path_is_an_out_of_the_stage_that_writes_it(repo_root):
+    from nnrg.stages import paths
+
+    stages = yaml.safe_load((repo_root / "dvc.yaml").read_text())["stages"]
+    for path, writer in paths.WRITTEN_BY.items():
+        assert path in _outs(stages[writer]), f"{path} is not an out of {writer} in dvc.yaml"
+        readers = [n for n, s in stages.items() if path in [str(d) for d in s.get("deps", [])]]
+        for reader in readers:  # a reader never reads a path nobody writes
+            assert reader != writer
+
+
+def test_no_stage_module_imports_another_stage(repo_root):
+    """Stages share code through the library and the *_common modules, never each other."""
+    from nnrg.stages import STAGES
+
+    src = repo_root / "src"
+    for name in STAGES:
+        imported = deps.imported_modules(src / "nnrg" / "stages" / f"{name}.py", src)
+        others = {m.rsplit(".", 1)[-1] for m in imported if m.startswith("nnrg.stages.")}
+        assert not (others & set(STAGES)), f"{name} imports stage(s) {others & set(STAGES)}"

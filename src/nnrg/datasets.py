@@ -54,3 +54,25 @@ def chi_square_pvalue(
         return 0.0, 1.0, 0
     stat = float(np.sum((np.array(obs) - np.array(exp)) ** 2 / np.array(exp)))
     return stat, float(chi2.sf(stat, dof)), dof
+
+
+def mixtures(a: np.ndarray, b: np.ndarray, per_alpha: int, rng: np.random.Generator) -> np.ndarray:
+    """(1 - alpha) a_i + alpha b_j for alpha = 0.1 ... 0.9, ``per_alpha`` random pairs each
+    (study 002 sec. 4.4: linear mixtures bridging two digits)."""
+    out = []
+    for alpha in np.round(np.arange(1, 10) / 10, 1):
+        i = rng.integers(0, len(a), per_alpha)
+        j = rng.integers(0, len(b), per_alpha)
+        out.append((1 - alpha) * a[i] + alpha * b[j])
+    return np.concatenate(out) if out else np.empty((0, a.shape[1]))
+
+
+def noisy(x: np.ndarray, levels: list[float], rng: np.random.Generator) -> np.ndarray:
+    """Each level's share of ``x`` mixed with uniform {0, 1} noise: (1 - a) n + a eta
+    (study 002 eq. 4.4.2 writes eta in {-1, 1}; this is the {0, 1} reading)."""
+    parts = np.array_split(rng.permutation(len(x)), len(levels))
+    out = [
+        (1 - a) * x[idx] + a * rng.integers(0, 2, size=x[idx].shape)
+        for a, idx in zip(levels, parts, strict=True)
+    ]
+    return np.concatenate(out)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, get_origin, get_type_hints
+from typing import Any, TypeVar, get_origin, get_type_hints
+
+T = TypeVar("T")
 
 PROFILES = ("default", "tiny", "paper")
 
@@ -42,9 +44,14 @@ class PipelineParams:
     experiment: str = p("nnrg")
 
 
+LOCAL_UPDATES = ("multispin", "scalar")  # bit-packed (64 chains a word) or one chain a site
+
+
 @dataclass(frozen=True)
 class SamplerParams:
-    """Equilibration and thinning for every 2D Ising ensemble, in units of tau_int (|m|)."""
+    """Equilibration and thinning for every 2D Ising ensemble, in units of tau_int (|m|); the
+    Wolff window [wolff_beta_min, wolff_beta_max] around beta_c; the local update elsewhere.
+    This is the type :mod:`nnrg.physics.sampling` takes (``SamplerParams``)."""
 
     burn_in_tau: float = p(20.0, 1.0, 1e4)
     thin_tau: float = p(3.0, 0.5, 1e3)
@@ -53,7 +60,7 @@ class SamplerParams:
     min_burn_in: int = p(20, 0, 10**7)
     wolff_beta_min: float = p(0.40, 0.0, 10.0)
     wolff_beta_max: float = p(0.50, 0.0, 10.0)
-    local_update: str = p("multispin", choices=("multispin", "scalar"))
+    local_update: str = p("multispin", choices=LOCAL_UPDATES)
 
 
 @dataclass(frozen=True)
@@ -422,6 +429,29 @@ class Params:
 
 class ParamsError(ValueError):
     """A parameter is unknown, missing its type, or out of its allowed range."""
+
+
+def library_config(cls: type[T], section: Any, **overrides: Any) -> T:
+    """The library's config type ``cls`` built from a params section by field name: the one
+    way a stage turns params into what the library takes, so no field is copied by hand.
+
+    Each field of ``cls`` takes ``overrides[name]`` if given, else ``section.<name>``, else its
+    own default; a field with none of the three, or an override that ``cls`` lacks, is a
+    TypeError (a renamed field cannot be dropped silently).
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
+    values = {}
+    for name, f in fields.items():
+        if name in overrides:
+            values[name] = overrides[name]
+        elif hasattr(section, name):
+            values[name] = getattr(section, name)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{name}: not in {type(section).__name__} and not given")
+    return cls(**values)
 
 
 def _check_value(key: str, value: Any, hint: Any, meta: dict) -> Any:

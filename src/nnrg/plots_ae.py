@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnrg.physics.ising import BETA_C
 from nnrg.plots import panel_grid, plt
 
 
@@ -69,7 +70,7 @@ def flow_trajectories(betas: np.ndarray, regressor: np.ndarray, energy: np.ndarr
     ax2.set_title("energy thermometer read-out", fontsize=9)
     for ax in (ax1, ax2):
         ax.set_xlabel("iterations of x -> sign(AE(x))")
-        ax.axhline(0.4406868, color="k", ls=":", lw=1)
+        ax.axhline(BETA_C, color="k", ls=":", lw=1)
     ax1.set_ylabel(r"$\beta$")
     fig.tight_layout()
     return fig

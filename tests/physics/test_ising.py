@@ -5,6 +5,7 @@ import pytest
 
 from nnrg.analysis.exact_checks import bonferroni_threshold, exact_energy_check
 from nnrg.datasets import chi_square_pvalue
+from nnrg.params import SamplerParams
 from nnrg.physics.exact import all_states, boltzmann_weights, lattice_energies
 from nnrg.physics.ising import (
     BETA_C,
@@ -15,10 +16,10 @@ from nnrg.physics.ising import (
 )
 from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits, unpack
 from nnrg.physics.rng import spawn_states
-from nnrg.physics.sampling import SamplerSettings, sample_ensemble
+from nnrg.physics.sampling import sample_ensemble
 from nnrg.physics.wolff import wolff_add_probability, wolff_flips
 
-SETTINGS = SamplerSettings(pilot_steps=100, max_pilot_steps=1600)
+SETTINGS = SamplerParams(pilot_steps=100, max_pilot_steps=1600)
 
 
 def single_site_kernel(size: int, beta: float, site: int, accept_fn) -> np.ndarray:

@@ -80,3 +80,45 @@ class EnergyThermometer:
     def __call__(self, energy: np.ndarray) -> np.ndarray:
         """beta for each energy per spin (the energy grid is decreasing, hence the reversal)."""
         return np.interp(energy, self.energies[::-1], self.betas[::-1])
+
+
+@dataclass(frozen=True)
+class FlowCrossings:
+    """Every reading of where flows beta'(beta) meet beta' = beta (study 001, sec. IV D).
+
+    ``fits[name]["deg<d>"]``: a degree-d fit over ``fit_range``, its crossing inside
+    ``window`` (``{"beta": None}`` if none); ``measured[name]``: crossings of the data points
+    themselves; ``unwindowed[name]``: the main-degree fit's crossing anywhere (a line that
+    misses the window still crosses somewhere, and how far outside is part of the verdict);
+    ``main``: the main-degree crossing of ``main_series`` inside the window.
+    """
+
+    fits: dict[str, dict[str, dict]]
+    measured: dict[str, list[dict]]
+    unwindowed: dict[str, dict]
+    main: Crossing | None
+
+
+def flow_crossings(
+    betas: np.ndarray,
+    flows: dict[str, np.ndarray],
+    degrees: list[int],
+    fit_degree: int,
+    fit_range: tuple[float, float],
+    window: tuple[float, float],
+    main_series: str,
+) -> FlowCrossings:
+    """Fit each flow in ``flows`` over ``fit_range`` (inclusive) with each degree and read
+    the crossings (see :class:`FlowCrossings`)."""
+    in_range = (betas >= fit_range[0]) & (betas <= fit_range[1])
+    x = betas[in_range]
+
+    def crossing(name: str, degree: int, win: tuple[float, float] | None) -> dict:
+        c = fit_crossing(x, flows[name][in_range], degree, win)
+        return c.as_dict() if c else {"beta": None}
+
+    fits = {n: {f"deg{d}": crossing(n, d, window) for d in degrees} for n in flows}
+    measured = {n: [c.as_dict() for c in data_crossings(betas, flows[n])] for n in flows}
+    unwindowed = {n: crossing(n, fit_degree, None) for n in flows}
+    main = fit_crossing(x, flows[main_series][in_range], fit_degree, window)
+    return FlowCrossings(fits, measured, unwindowed, main)

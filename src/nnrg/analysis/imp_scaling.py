@@ -100,3 +100,57 @@ def scaling_fit(
         int(window.sum()),
         int(loss.shape[1]),
     )
+
+
+def anchored_ticket_density(
+    density: np.ndarray, loss: np.ndarray, dense: float, factor: float
+) -> float:
+    """Lowest density of the unbroken run of losses within ``factor`` of ``dense``, a dense
+    loss measured elsewhere (the curve is anchored at density 1 with it)."""
+    curve = loss_curve(density, loss)
+    anchored = LossCurve(
+        np.r_[1.0, curve.density],
+        np.r_[dense, curve.mean],
+        np.r_[dense, curve.low],
+        np.r_[dense, curve.high],
+    )
+    return lowest_ticket_density(anchored, factor)
+
+
+def transfer_comparison(
+    density: np.ndarray,
+    loss: np.ndarray,
+    direct: np.ndarray,
+    dense: float,
+    factor: float,
+    beat_below: float,
+    random: np.ndarray | None,
+) -> dict:
+    """Transferred masks (study 000 sec. 9) against direct IMP on the target and, if given,
+    against random masks of equal density. ``loss``, ``direct`` and ``random`` are
+    ``(n_densities, R)``, replica j of each starting from the target's initial weights j.
+
+    Ratios are of geometric means (mean log10 over replicas) per density, averaged over
+    densities; the ``log10_ratio_*`` estimates average per replica over densities first, so
+    their errors are over independent replicas.
+    """
+    log_ratio = np.log10(loss).mean(axis=1) - np.log10(direct).mean(axis=1)
+    below = density < beat_below
+    out = {
+        "lowest_ticket_density": anchored_ticket_density(density, loss, dense, factor),
+        "mean_log10_ratio_to_direct": float(log_ratio.mean()),
+        "fraction_below_beating_direct": float((log_ratio[below] < 0).mean())
+        if below.any()
+        else float("nan"),
+        "log10_ratio_to_direct": mean_of_replicas(
+            (np.log10(loss) - np.log10(direct)).mean(axis=0)
+        ).as_dict(),
+    }
+    if random is not None:
+        out["mean_log10_ratio_to_random"] = float(
+            (np.log10(loss).mean(axis=1) - np.log10(random).mean(axis=1)).mean()
+        )
+        out["log10_ratio_to_random"] = mean_of_replicas(
+            (np.log10(loss) - np.log10(random)).mean(axis=0)
+        ).as_dict()
+    return out

@@ -18,6 +18,7 @@ import numpy as np
 
 from nnrg.analysis.gaussian_integrals import vertex_integral
 from nnrg.analysis.gaussnet_exact import connected_four, connected_six, exchange_sum
+from nnrg.analysis.powerlaw import PowerLawFit, fit_power_law
 from nnrg.models.gaussnet import kernel
 from nnrg.numerics.wick import wick_sum
 
@@ -143,3 +144,75 @@ def analyse(
         summary["u6"] = summarise(u6, u6_exact)
     out["summary"] = summary
     return out
+
+
+D_IN = 1  # the Gauss-net's input dimension
+# eq. 13: log u4 = (4 - d_in) log sW + const, log u6 = (6 - 2 d_in) log sW + const
+CLAIMED_SLOPES = {"u4": 4 - D_IN, "u6": 6 - 2 * D_IN}
+
+
+def config_key(s_b: float, width: int) -> str:
+    """Metric key for one (sb, N), free of dots.
+
+    >>> config_key(0.5, 10)
+    'sb0p5_N10'
+    """
+    return f"sb{s_b:g}".replace(".", "p") + f"_N{width}"
+
+
+def slope_fits(s_w: np.ndarray, summaries: list[dict[str, Summary]]) -> dict:
+    """Slope of log|u| vs log sW per coupling: measured (over points whose combination-median
+    is resolved from zero) and exact (median over combinations of |u_exact|, all points)."""
+    out = {}
+    for name in ("u4", "u6"):
+        rows = [s[name] for s in summaries]
+        keep = [k for k, r in enumerate(rows) if r.resolved]
+        fit = fit_power_law(
+            s_w[keep],
+            np.array([rows[k].mean for k in keep]),
+            np.array([rows[k].error for k in keep]),
+        )
+        exact = fit_power_law(s_w, np.array([r.exact_abs for r in rows]))
+        out[name] = {
+            "measured": fit.as_dict(),
+            "exact": exact.as_dict(),
+            "n_resolved": len(keep),
+            "claimed": CLAIMED_SLOPES[name],
+            "sign_measured": float(np.sign(np.median([r.mean for r in rows]))),
+            "sign_exact": float(np.sign(np.median([r.exact for r in rows]))),
+        }
+    return out
+
+
+def m4_width_fits(widths: list[int], m4: list[Summary]) -> tuple[PowerLawFit, PowerLawFit, list]:
+    """Power laws of m4 vs N: measured (widths where m4 is resolved and positive, weighted by
+    its errors) and exact (all widths); and the resolved widths' indices."""
+    resolved = [k for k, s in enumerate(m4) if s.resolved and s.mean > 0]
+    fit = fit_power_law(
+        np.array(widths)[resolved],
+        np.array([m4[k].mean for k in resolved]),
+        np.array([m4[k].error for k in resolved]),
+    )
+    exact_fit = fit_power_law(np.array(widths), np.array([s.exact for s in m4]))
+    return fit, exact_fit, resolved
+
+
+def width_summary(widths: list[int], results: dict[int, dict[str, Any]]) -> dict:
+    """Study 004 sec. 3 read-outs over widths: m4 ~ N^-1 fits, how far m2 is from 0, and u4 and
+    u6 per width with their spreads over point combinations."""
+    s = {w: results[w]["summary"] for w in widths}
+    fit, exact_fit, resolved = m4_width_fits(widths, [s[w]["m4"] for w in widths])
+    spread = [results[w]["u4_relative_spread"] for w in widths]
+    return {
+        "m4_fit": fit.as_dict(),
+        "m4_fit_exact": exact_fit.as_dict(),
+        "m4_resolved_widths": [widths[k] for k in resolved],
+        "m2_max_abs_z": float(max(abs(s[w]["m2"].mean) / s[w]["m2"].error for w in widths)),
+        "m2_max_abs_mean": float(max(abs(s[w]["m2"].mean) for w in widths)),
+        "u4_median": float(np.median([s[w]["u4"].mean for w in widths])),
+        "u4_relative_spread_median": float(np.median([x["measured"] for x in spread])),
+        "u4_relative_spread_exact_median": float(np.median([x["exact"] for x in spread])),
+        "u6": {f"N{w}": s[w]["u6"].as_dict() for w in widths},
+        "u6_exact_median": float(np.median([s[w]["u6"].exact for w in widths])),
+        "u6_n_resolved": sum(s[w]["u6"].resolved for w in widths),
+    }

@@ -73,3 +73,19 @@ def read_flow(
 def distinct_endpoints(final_distribution: np.ndarray, class_values: np.ndarray) -> int:
     """Number of distinct argmax classes among the starting sets' final distributions."""
     return len(np.unique(class_values[np.argmax(final_distribution, axis=1)]))
+
+
+def magnetisation_modes(states: list[np.ndarray]) -> dict[str, float]:
+    """Fractions of final states near m = -1 (m < -0.8), 0 (|m| < 0.2) and +1 (m > 0.8), and
+    how many of those three hold >= 10% of the states (study 002 sec. 4.6).
+
+    >>> magnetisation_modes([np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])])["n_modes"]
+    3
+    """
+    m = np.concatenate([s.mean(axis=1) for s in states])
+    frac = {
+        "minus": float((m < -0.8).mean()),
+        "zero": float((np.abs(m) < 0.2).mean()),
+        "plus": float((m > 0.8).mean()),
+    }
+    return {**frac, "n_modes": int(sum(v >= 0.1 for v in frac.values()))}

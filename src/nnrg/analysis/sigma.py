@@ -8,6 +8,8 @@ of log M_i(n) against n; they differ when M_i(n) is noisy.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nnrg.numerics.stats import Estimate, mean_of_replicas
@@ -41,3 +43,63 @@ def layer_sigmas(shares: np.ndarray, fraction: float) -> dict[str, list[Estimate
         values = fn(shares, fraction)
         out[name] = [mean_of_replicas(values[:, k]) for k in range(values.shape[-1])]
     return out
+
+
+def thesis_sign_pattern(sigma: dict[str, dict]) -> bool:
+    """sigma_1 > 0, sigma_2 < 0, sigma_3 > 0 (relevant, irrelevant, relevant)."""
+    return sigma["input"]["mean"] > 0 > sigma["hidden"]["mean"] and sigma["output"]["mean"] > 0
+
+
+def sigma_metrics(magnitudes: np.ndarray, fraction: float, layers: tuple[str, ...]) -> dict:
+    """Both sigma estimators per layer (named ``layers``) from summed |m theta|
+    ``(n_iter, R, len(layers))``, the telescoping bound of the ratio estimator and the sign
+    pattern.
+
+    Iterations after a layer has lost every weight (share 0) are left out of the estimate.
+    """
+    shares = np.transpose(magnitude_shares(magnitudes), (1, 0, 2))
+    alive = np.flatnonzero(~(shares > 0).all(axis=(0, 2)))
+    n_used = alive[0] if len(alive) else shares.shape[1]
+    est = layer_sigmas(shares[:, :n_used], fraction)
+    out: dict[str, Any] = {
+        f"sigma_{name}": {layer: e.as_dict() for layer, e in zip(layers, values, strict=True)}
+        for name, values in est.items()
+    }
+    out["iterations_used"] = int(n_used)
+    # The ratio estimator telescopes: mean_n log(M(n+1)/M(n)) = log(M(N)/M(0)) / N, and
+    # M(N) <= 1, so sigma_ratio <= -log M(0) / (N log c) whatever the training does.
+    if n_used > 1:
+        bound = -np.log(shares[:, 0]).max(axis=0) / ((n_used - 1) * np.log(1 / (1 - fraction)))
+        out["sigma_ratio_upper_bound"] = dict(zip(layers, bound.tolist(), strict=True))
+    for name in ("ratio", "fit"):
+        out[f"thesis_sign_pattern_{name}"] = thesis_sign_pattern(out[f"sigma_{name}"])
+    return out
+
+
+def sign_verdict(system_metrics: dict, layers: tuple[str, ...]) -> dict:
+    """Is the thesis's sign pattern produced by training, i.e. present under IMP and absent
+    under every control? Judged with the fit estimator (robust to noisy steps)."""
+    imp_pattern = system_metrics["imp"]["thesis_sign_pattern_fit"]
+    controls = {
+        m: system_metrics[m]["thesis_sign_pattern_fit"]
+        for m in ("random", "layer_normalised", "no_retraining")
+        if m in system_metrics
+    }
+    signs = {
+        m: [np.sign(system_metrics[m]["sigma_fit"][layer]["mean"]) for layer in layers]
+        for m in ("imp", "no_retraining")
+        if m in system_metrics
+    }
+    from_init = (
+        sum(a == b for a, b in zip(signs["imp"], signs["no_retraining"], strict=True))
+        if len(signs) == 2
+        else -1
+    )
+    return {
+        "imp_has_pattern": imp_pattern,
+        "controls_with_pattern": sum(controls.values()),
+        "pattern_produced_by_training": bool(
+            imp_pattern and controls and not any(controls.values())
+        ),
+        "imp_signs_matched_without_training": int(from_init),
+    }

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from nnrg.physics.exact import chain_mean_energy, kaufman_energy_and_heat
+
 
 def collection_distribution(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
     """The softmax averaged over the collection ``x`` ``(n, d)`` -> ``(n_classes,)``."""
@@ -64,3 +66,21 @@ def lattice_energy_per_spin(v: np.ndarray, size: int) -> np.ndarray:
     s = v.reshape(len(v), size, size)
     bonds = s * np.roll(s, 1, axis=1) + s * np.roll(s, 1, axis=2)
     return -bonds.reshape(len(v), -1).mean(axis=1)
+
+
+# readings saturate at T = 50: energies that close to 0 do not resolve T any further
+REFERENCE_T = np.r_[np.linspace(0.02, 8.0, 400), np.geomspace(8.5, 50.0, 30)]
+
+
+def exact_energy_thermometer(system: str, size: int) -> CurveThermometer:
+    """Exact <H>/N vs T on ``REFERENCE_T`` (and the ground state at T = 0): transfer matrix for
+    the periodic chain of ``size`` spins, Kaufman for the ``size`` x ``size`` torus."""
+    if system == "chain":
+        energy = [chain_mean_energy(size, 1.0 / t) / size for t in REFERENCE_T]
+        ground = -1.0
+    elif system == "lattice":
+        energy = [kaufman_energy_and_heat(size, 1.0 / t)[0] for t in REFERENCE_T]
+        ground = -2.0
+    else:
+        raise ValueError(f"system must be 'chain' or 'lattice', got {system!r}")
+    return CurveThermometer(np.r_[0.0, REFERENCE_T], np.r_[ground, energy])

@@ -11,7 +11,18 @@ import numpy as np
 import torch
 from torch import nn
 
-AE_SIZES = (1024, 512, 256, 512, 1024)
+
+def ae_sizes(n_sites: int) -> tuple[int, ...]:
+    """Layer sizes of study 001's deep models for lattices of ``n_sites`` spins: two halvings
+    down, two doublings up (paper Table I, L = 32: 1024 -> 512 -> 256 -> 512 -> 1024). Each
+    consecutive pair is one shallow net (CG-1024-512, CG-512-256, UP-256-512, UP-512-1024).
+
+    >>> ae_sizes(32 * 32)
+    (1024, 512, 256, 512, 1024)
+    """
+    if n_sites % 4:
+        raise ValueError(f"n_sites must be divisible by 4 (two halvings), got {n_sites}")
+    return (n_sites, n_sites // 2, n_sites // 4, n_sites // 2, n_sites)
 
 
 class LinearChain(nn.Module):
@@ -63,9 +74,10 @@ def stack(chains: list[LinearChain]) -> LinearChain:
 
 
 class BetaRegressor(nn.Module):
-    """Study 001's inverse-temperature regressor: 1024 -> hidden (tanh) -> 1 (ReLU)."""
+    """Study 001's inverse-temperature regressor: L^2 inputs -> hidden (tanh) -> 1 (ReLU)
+    (paper: 1024 -> 512 -> 1)."""
 
-    def __init__(self, n_in: int = 1024, hidden: int = 512) -> None:
+    def __init__(self, n_in: int, hidden: int = 512) -> None:
         super().__init__()
         self.hidden = nn.Linear(n_in, hidden)
         self.out = nn.Linear(hidden, 1)

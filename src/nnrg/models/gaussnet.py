@@ -13,6 +13,7 @@ arrays are stored, memory is O(nets x points), and results do not depend on the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit, prange
@@ -108,6 +109,28 @@ def bag_green_functions(
         for n, c in combos.items():
             sums[n] += moment_sums(out, c)
     return {n: s / n_nets for n, s in sums.items()}
+
+
+def bags_green_functions(
+    points: np.ndarray,
+    width: int,
+    s_b: float,
+    s_w: float,
+    n_bags: int,
+    n_nets: int,
+    seeds: list[np.random.SeedSequence],
+    combos: dict[int, np.ndarray],
+    progress: Callable[[], None] | None = None,
+) -> dict[int, np.ndarray]:
+    """Per-bag G^(n) ``{n: (len(seeds) * n_bags, M_n)}`` of one configuration (sb, sW, N):
+    ``n_bags`` bags spawned from each seed, ``progress()`` called after each bag."""
+    bags = []
+    for seed in seeds:
+        for child in seed.spawn(n_bags):
+            bags.append(bag_green_functions(points, width, s_b, s_w, n_nets, combos, child))
+            if progress is not None:
+                progress()
+    return {n: np.stack([b[n] for b in bags]) for n in combos}
 
 
 def kernel(points: np.ndarray, s_b: float, s_w: float) -> np.ndarray:

@@ -63,3 +63,31 @@ def outliers(values: np.ndarray, threshold: float = 3.5) -> int:
     if sigma == 0:
         return int(np.sum(v != med))
     return int(np.sum(np.abs(v - med) > threshold * sigma))
+
+
+def difference(a: Estimate, b: Estimate) -> dict[str, float]:
+    """a - b of two independent estimates, its standard error (in quadrature) and the smaller n.
+
+    >>> difference(Estimate(1.0, 0.3, 10), Estimate(0.5, 0.4, 8))
+    {'value': 0.5, 'error': 0.5, 'n': 8}
+    """
+    return {
+        "value": a.mean - b.mean,
+        "error": float(np.hypot(a.error, b.error)),
+        "n": min(a.n, b.n),
+    }
+
+
+def seed_summary(values: list[float] | np.ndarray) -> dict[str, float]:
+    """Over independent seeds: mean, its standard error (``error``, with ``n``), the spread
+    (sample standard deviation; 0 for one seed) and ``n_seeds``.
+
+    >>> seed_summary([1.0, 3.0])["spread"] == 2 ** 0.5
+    True
+    """
+    v = np.asarray(values, dtype=np.float64)
+    return {
+        **mean_of_replicas(v).as_dict(),
+        "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+        "n_seeds": len(v),
+    }

@@ -17,6 +17,7 @@ import numpy as np
 
 from nnrg.numerics.autocorr import integrated_time
 from nnrg.numerics.stats import Estimate, mean_of_replicas
+from nnrg.params import LOCAL_UPDATES, SamplerParams
 from nnrg.physics.ising import (
     BETA_C,
     energy_per_spin,
@@ -29,23 +30,6 @@ from nnrg.physics.ising import (
 from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits, unpack
 from nnrg.physics.rng import spawn_states
 from nnrg.physics.wolff import wolff_add_probability, wolff_flips
-
-
-@dataclass(frozen=True)
-class SamplerSettings:
-    """How long to equilibrate and how far apart to take samples, in units of tau_int."""
-
-    burn_in_tau: float = 20.0
-    thin_tau: float = 3.0
-    pilot_steps: int = 200
-    max_pilot_steps: int = 6400
-    min_burn_in: int = 20
-    wolff_beta_min: float = 0.40
-    wolff_beta_max: float = 0.50
-    local_update: str = "multispin"
-
-
-LOCAL_UPDATES = ("multispin", "scalar")
 
 
 class Chains:
@@ -125,7 +109,7 @@ class EnsembleDiagnostics:
         return out
 
 
-def choose_algorithm(beta: float, settings: SamplerSettings) -> str:
+def choose_algorithm(beta: float, settings: SamplerParams) -> str:
     """'wolff' inside the open window (wolff_beta_min, wolff_beta_max), else 'metropolis'."""
     return "wolff" if settings.wolff_beta_min < beta < settings.wolff_beta_max else "metropolis"
 
@@ -162,7 +146,7 @@ def sample_ensemble(
     n_samples: int,
     n_chains: int,
     seed: np.random.SeedSequence,
-    settings: SamplerSettings,
+    settings: SamplerParams,
 ) -> tuple[np.ndarray, EnsembleDiagnostics]:
     """Draw ``n_samples`` equilibrium ``(size, size)`` lattices at coupling ``beta``.
 
@@ -245,7 +229,7 @@ def sample_grid(
     n_per_beta: np.ndarray,
     n_chains: int,
     seed: np.random.SeedSequence,
-    settings: SamplerSettings,
+    settings: SamplerParams,
     progress=None,
 ) -> tuple[np.ndarray, np.ndarray, list[EnsembleDiagnostics]]:
     """Sample ``n_per_beta[k]`` lattices at each ``betas[k]``, each beta on its own seed child.

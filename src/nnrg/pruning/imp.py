@@ -153,6 +153,18 @@ class ImpResult:
     layer_magnitude: np.ndarray
     masks: dict[str, np.ndarray]
 
+    def replicas(self, start: int, stop: int, n_iter: int | None = None) -> ImpResult:
+        """Replicas ``start .. stop - 1`` (one group of a batched run), iterations 0 .. n_iter
+        (all if None)."""
+        its, rows = slice(0, None if n_iter is None else n_iter + 1), slice(start, stop)
+        return ImpResult(
+            self.density[its, rows],
+            self.loss[its, rows],
+            self.layer_density[its, rows],
+            self.layer_magnitude[its, rows],
+            {n: bits[its, rows] for n, bits in self.masks.items()},
+        )
+
 
 def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
     """sum |m theta| per layer and replica, ``(R, 3)`` in LAYERS order."""

@@ -8,57 +8,54 @@ import numpy as np
 
 from nnrg import plots_ae, plots_ising
 from nnrg.analysis.entropy import local_entropy
-from nnrg.models.autoencoder import AE_SIZES, LinearChain
-from nnrg.numerics.stats import mean_of_replicas
+from nnrg.models.autoencoder import LinearChain, ae_sizes
+from nnrg.numerics.stats import Estimate, difference, mean_of_replicas
 from nnrg.physics.rg import decimate_checkerboard, decimate_rows
-from nnrg.stages.ae_wide import MODEL
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz, write_figure, write_text
+from nnrg.stages.io import read_npz, write_csv, write_figure
 from nnrg.stages.training_common import lattice_schema, load_model, predict
 
 KINDS = ("input", "ae", "decimated")
 
 
-def main() -> None:
-    stage = Stage("ae_entropy", uses=("ae_wide",))
-    p = stage.section
+def entropies(stage: Stage) -> tuple[np.ndarray, dict[str, list[Estimate]], list]:
+    """Per beta: mean local entropy of inputs, sign(AE-WR(x)) and twice-decimated lattices,
+    and one example lattice of each."""
+    L = stage.params.ising_entropy.L
     data = read_npz(
-        stage.path("data/ising_entropy/lattices.npz"),
-        require=lattice_schema(stage.params.ising_entropy.L, "beta"),
+        stage.path(f"{paths.ISING_ENTROPY}/lattices.npz"), require=lattice_schema(L, "beta")
     )
-    ae = load_model(stage, MODEL, LinearChain(AE_SIZES))
+    ae = load_model(stage, paths.AE_WIDE_MODEL, LinearChain(ae_sizes(L * L)))
     betas = np.unique(data["beta"])
-    table = {k: [] for k in KINDS}
+    table: dict[str, list[Estimate]] = {k: [] for k in KINDS}
     examples = []
     for beta in betas:
-        x = data["spins"][data["beta"] == beta][: p.n_per_beta]
+        x = data["spins"][data["beta"] == beta][: stage.section.n_per_beta]
         out = np.sign(predict(ae, x)).reshape(x.shape)
         dec = decimate_rows(decimate_checkerboard(x))
         for kind, lattices in zip(KINDS, (x, out, dec), strict=True):
             table[kind].append(mean_of_replicas(local_entropy(lattices)))
         examples.append((beta, x[0], out[0], dec[0]))
+    return betas, table, examples
 
-    lines = ["beta,input,input_error,ae,ae_error,decimated,decimated_error"]
-    for k, beta in enumerate(betas):
-        lines.append(
-            f"{beta:.6g},"
-            + ",".join(f"{table[kind][k].mean:.6g},{table[kind][k].error:.3g}" for kind in KINDS)
-        )
+
+def write_outputs(stage: Stage, betas: np.ndarray, table: dict, examples: list) -> None:
+    """The entropy table for ``dvc plots``, the curves (fig. 13) and examples (fig. 14)."""
+    columns = ["beta"] + [f"{kind}{tail}" for kind in KINDS for tail in ("", "_error")]
+    rows = [
+        (b, *(v for kind in KINDS for v in (table[kind][k].mean, table[kind][k].error)))
+        for k, b in enumerate(betas)
+    ]
+    formats = {c: ".3g" if c.endswith("_error") else ".6g" for c in columns}
     stage.add_artifact(
-        write_text(stage.path("reports/plots/ae_entropy.csv"), "\n".join(lines) + "\n"), "plots"
+        write_csv(stage.path("reports/plots/ae_entropy.csv"), columns, rows, formats), "plots"
     )
-    fig = plots_ae.curves(
-        betas,
-        {
-            f"{kind} lattices": (
-                np.array([e.mean for e in table[kind]]),
-                np.array([e.error for e in table[kind]]),
-            )
-            for kind in KINDS
-        },
-        r"$\beta$",
-        "mean local entropy [bits/site]",
-    )
+    curves = {
+        f"{kind} lattices": (np.array([e.mean for e in est]), np.array([e.error for e in est]))
+        for kind, est in table.items()
+    }
+    fig = plots_ae.curves(betas, curves, r"$\beta$", "mean local entropy [bits/site]")
     stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy.png"), fig), "figures")
     shown = [examples[0], examples[len(examples) // 2], examples[-1]]
     fig = plots_ising.lattice_panels(
@@ -70,25 +67,22 @@ def main() -> None:
         ],
         ncols=3,
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/ae_entropy_examples.png"), fig), "figures"
-    )
+    path = stage.path("reports/figures/ae_entropy_examples.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
 
-    def gap(a: str, b: str, k: int) -> dict[str, float]:
-        ea, eb = table[a][k], table[b][k]
-        return {
-            "value": ea.mean - eb.mean,
-            "error": float(np.hypot(ea.error, eb.error)),
-            "n": min(ea.n, eb.n),
-        }
 
+def main() -> None:
+    stage = Stage("ae_entropy", uses=("ae_wide",))
+    betas, table, examples = entropies(stage)
+    write_outputs(stage, betas, table, examples)
+    last = len(betas) - 1
     stage.finish(
         {
             "betas": betas,
             "entropy": {kind: [e.as_dict() for e in table[kind]] for kind in KINDS},
-            "input_minus_ae_low_beta": gap("input", "ae", 0),
-            "input_minus_ae_high_beta": gap("input", "ae", len(betas) - 1),
-            "decimated_minus_ae_high_beta": gap("decimated", "ae", len(betas) - 1),
+            "input_minus_ae_low_beta": difference(table["input"][0], table["ae"][0]),
+            "input_minus_ae_high_beta": difference(table["input"][last], table["ae"][last]),
+            "decimated_minus_ae_high_beta": difference(table["decimated"][last], table["ae"][last]),
             "low_beta": float(betas[0]),
             "high_beta": float(betas[-1]),
         }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from nnrg.models.autoencoder import AE_SIZES, LinearChain
+from nnrg.models.autoencoder import LinearChain, ae_sizes
 from nnrg.models.training import evaluate
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.training_common import (
     AE_METHOD,
@@ -16,8 +17,6 @@ from nnrg.stages.training_common import (
     save_model,
 )
 
-MODEL = "models/ae_wide.npz"
-
 
 def main() -> None:
     stage = Stage("ae_wide")
@@ -25,10 +24,10 @@ def main() -> None:
     torch.manual_seed(p.training.seed)  # model initialisation is part of the seeded run
     train, test = load_wide_beta(stage, p.n_train, p.training.seed)
     x = as_tensor(train["spins"])
-    model = LinearChain(AE_SIZES)
+    model = LinearChain(ae_sizes(x.shape[1]))
     history = fit(stage, "ae_wide", model, x, x, p.training, "hinge")
     x_test = as_tensor(test["spins"])
-    save_model(stage, MODEL, model)
+    save_model(stage, paths.AE_WIDE_MODEL, model)
     save_curves(stage, "ae_wide", {"ae_wide": history})
     stage.finish(
         {

@@ -9,38 +9,33 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_ae
-from nnrg.analysis.flow import EnergyThermometer, data_crossings, fit_crossing
-from nnrg.models.autoencoder import AE_SIZES, BetaRegressor, LinearChain
+from nnrg.analysis.flow import EnergyThermometer, FlowCrossings, flow_crossings
+from nnrg.models.autoencoder import BetaRegressor, LinearChain, ae_sizes
 from nnrg.physics.exact import (
     decimation_fixed_point,
     decimation_recursion,
     decimation_slope,
 )
-from nnrg.physics.ising import energy_per_spin
-from nnrg.stages import ae_wide, beta_regressor
+from nnrg.physics.ising import BETA_C, energy_per_spin
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import write_figure, write_text
+from nnrg.stages.io import write_csv, write_figure
 from nnrg.stages.training_common import load_model, predict, read_wide_beta
 
 SERIES = ("ae_raw", "ae_signed", "input_only", "ae_energy", "input_energy")
 READ_OUTS = ("ae_raw", "ae_signed", "input_only", "ae_energy")  # input_energy is the check
 
 
-def main() -> None:
-    stage = Stage("beta_flow", uses=("beta_regressor", "ae_wide"))
-    p = stage.section
-    data = read_wide_beta(stage, "test")
-    ae = load_model(stage, ae_wide.MODEL, LinearChain(AE_SIZES))
-    reg = load_model(
-        stage, beta_regressor.MODEL, BetaRegressor(1024, stage.params.beta_regressor.hidden)
-    )
-    thermometer = EnergyThermometer(32)
+def read_flows(stage: Stage, data: dict) -> tuple[np.ndarray, dict, dict]:
+    """Per beta: the mean read-out of every series, and of the iterated map x -> sign(AE(x))."""
+    p, L = stage.section, stage.params.ising_wide.L
+    ae = load_model(stage, paths.AE_WIDE_MODEL, LinearChain(ae_sizes(L * L)))
+    hidden = stage.params.beta_regressor.hidden
+    reg = load_model(stage, paths.BETA_REGRESSOR_MODEL, BetaRegressor(L * L, hidden))
+    thermometer = EnergyThermometer(L)
     betas = np.unique(data["beta"])
     flow = {k: np.zeros(len(betas)) for k in SERIES}
-    iterated = {
-        "regressor": np.zeros((len(betas), p.iterations + 1)),
-        "energy": np.zeros((len(betas), p.iterations + 1)),
-    }
+    iterated = {k: np.zeros((len(betas), p.iterations + 1)) for k in ("regressor", "energy")}
     for k, beta in enumerate(stage.progress(betas, desc="betas")):
         x = data["spins"][data["beta"] == beta][: p.n_per_beta]
         raw = predict(ae, x).reshape(x.shape)
@@ -55,86 +50,81 @@ def main() -> None:
             iterated["regressor"][k, t] = predict(reg, y).mean()
             iterated["energy"][k, t] = thermometer(energy_per_spin(np.sign(y))).mean()
             y = np.sign(predict(ae, y)).reshape(x.shape)
+    return betas, flow, iterated
 
-    window = tuple(p.window)
-    in_range = (betas >= p.fit_range[0]) & (betas <= p.fit_range[1])
-    crossings, measured = {}, {}
-    for name in READ_OUTS:
-        crossings[name] = {}
-        for degree in [int(d) for d in p.degrees]:
-            c = fit_crossing(betas[in_range], flow[name][in_range], degree, window)
-            crossings[name][f"deg{degree}"] = c.as_dict() if c else {"beta": None}
-        measured[name] = [c.as_dict() for c in data_crossings(betas, flow[name])]
-    main_fit = fit_crossing(betas[in_range], flow["ae_raw"][in_range], p.fit_degree, window)
-    # where each fitted curve meets beta' = beta with no window: a line that misses the window
-    # still crosses somewhere, and how far outside it does is part of the verdict
-    unwindowed = {}
-    for name in READ_OUTS:
-        c = fit_crossing(betas[in_range], flow[name][in_range], p.fit_degree, None)
-        unwindowed[name] = c.as_dict() if c else {"beta": None}
-    fixed = decimation_fixed_point()
-    rg = {
-        "fixed_point": fixed,
-        "slope_at_fixed_point": decimation_slope(fixed),
-        "repulsive": decimation_slope(fixed) > 1.0,
-    }
-    spread = [
-        v["beta"]
-        for s in ("ae_raw", "ae_signed")
-        for v in crossings[s].values()
-        if v["beta"] is not None
-    ]
 
-    lines = ["beta," + ",".join(SERIES) + ",decimation"]
-    for k, beta in enumerate(betas):
-        lines.append(
-            f"{beta:.6g},"
-            + ",".join(f"{flow[s][k]:.6g}" for s in SERIES)
-            + f",{decimation_recursion(beta):.6g}"
-        )
-    stage.add_artifact(
-        write_text(stage.path("reports/plots/beta_flow.csv"), "\n".join(lines) + "\n"), "plots"
+def write_outputs(stage: Stage, betas, flow: dict, iterated: dict, c: FlowCrossings) -> None:
+    """The flow table for ``dvc plots`` and the two figures (fig. 16 and the iterated map)."""
+    p, fixed = stage.section, decimation_fixed_point()
+    decimation = np.array([decimation_recursion(b) for b in betas])
+    columns = ["beta", *SERIES, "decimation"]
+    rows = [(b, *(flow[s][k] for s in SERIES), decimation[k]) for k, b in enumerate(betas)]
+    table = write_csv(
+        stage.path("reports/plots/beta_flow.csv"), columns, rows, dict.fromkeys(columns, ".6g")
     )
-    marks = {"exact beta_c": 0.4406868, "decimation fixed point": fixed}
-    if main_fit:
-        marks[f"AE-WR raw crossing (deg {p.fit_degree})"] = main_fit.beta
+    stage.add_artifact(table, "plots")
+    marks = {"exact beta_c": BETA_C, "decimation fixed point": fixed}
+    if c.main:
+        marks[f"AE-WR raw crossing (deg {p.fit_degree})"] = c.main.beta
     series = {f"AE-WR {s}": (flow[s], None) for s in SERIES if s != "input_energy"}
     series["energy of input (thermometer check)"] = (flow["input_energy"], None)
-    series["decimation recursion"] = (np.array([decimation_recursion(b) for b in betas]), None)
+    series["decimation recursion"] = (decimation, None)
     fig = plots_ae.curves(
         betas, series, r"input $\beta$", r"read-out $\beta'$", identity=True, marks=marks
     )
     stage.add_artifact(write_figure(stage.path("reports/figures/beta_flow.png"), fig), "figures")
     fig = plots_ae.flow_trajectories(betas, iterated["regressor"], iterated["energy"])
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/beta_flow_iterated.png"), fig), "figures"
+    path = stage.path("reports/figures/beta_flow_iterated.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+
+
+def summary(betas, flow: dict, iterated: dict, c: FlowCrossings, fit_degree: int) -> dict:
+    """The stage's metrics: crossings, controls, the iterated map's end and the RG recursion."""
+    fixed = decimation_fixed_point()
+    spread = [
+        v["beta"]
+        for s in ("ae_raw", "ae_signed")
+        for v in c.fits[s].values()
+        if v["beta"] is not None
+    ]
+    end = {
+        f"{b:.4f}".replace(".", "p"): float(v)
+        for b, v in zip(betas, iterated["regressor"][:, -1], strict=True)
+    }
+    return {
+        "crossing": c.main.as_dict() if c.main else {"beta": None},
+        "crossing_found": c.main is not None,
+        "crossings": c.fits,
+        "data_crossings": c.measured,
+        "ae_energy_crosses": bool(c.measured["ae_energy"]),
+        "thermometer_max_deviation": float(np.max(np.abs(flow["input_energy"] - betas))),
+        "unwindowed_crossing": c.unwindowed,
+        "regressor_only_minus_ae": float(np.max(np.abs(flow["input_only"] - flow["ae_signed"]))),
+        "regressor_only_minus_ae_raw": float(np.max(np.abs(flow["input_only"] - flow["ae_raw"]))),
+        "crossing_spread": float(np.ptp(spread)) if spread else None,
+        "input_only_crossing": c.fits["input_only"][f"deg{fit_degree}"],
+        "energy_crossing": c.fits["ae_energy"][f"deg{fit_degree}"],
+        "iterated_end": {
+            "regressor": end,
+            "energy_spread": float(np.ptp(iterated["energy"][:, -1])),
+            "regressor_spread": float(np.ptp(iterated["regressor"][:, -1])),
+        },
+        "rg": {
+            "fixed_point": fixed,
+            "slope_at_fixed_point": decimation_slope(fixed),
+            "repulsive": decimation_slope(fixed) > 1.0,
+        },
+    }
+
+
+def main() -> None:
+    stage = Stage("beta_flow", uses=("beta_regressor", "ae_wide"))
+    p = stage.section
+    betas, flow, iterated = read_flows(stage, read_wide_beta(stage, "test"))
+    read_outs = {name: flow[name] for name in READ_OUTS}
+    degrees = [int(d) for d in p.degrees]
+    c = flow_crossings(
+        betas, read_outs, degrees, p.fit_degree, tuple(p.fit_range), tuple(p.window), "ae_raw"
     )
-    stage.finish(
-        {
-            "crossing": main_fit.as_dict() if main_fit else {"beta": None},
-            "crossing_found": main_fit is not None,
-            "crossings": crossings,
-            "data_crossings": measured,
-            "ae_energy_crosses": bool(measured["ae_energy"]),
-            "thermometer_max_deviation": float(np.max(np.abs(flow["input_energy"] - betas))),
-            "unwindowed_crossing": unwindowed,
-            "regressor_only_minus_ae": float(
-                np.max(np.abs(flow["input_only"] - flow["ae_signed"]))
-            ),
-            "regressor_only_minus_ae_raw": float(
-                np.max(np.abs(flow["input_only"] - flow["ae_raw"]))
-            ),
-            "crossing_spread": float(np.ptp(spread)) if spread else None,
-            "input_only_crossing": crossings["input_only"][f"deg{p.fit_degree}"],
-            "energy_crossing": crossings["ae_energy"][f"deg{p.fit_degree}"],
-            "iterated_end": {
-                "regressor": {
-                    f"{b:.4f}".replace(".", "p"): float(v)
-                    for b, v in zip(betas, iterated["regressor"][:, -1], strict=True)
-                },
-                "energy_spread": float(np.ptp(iterated["energy"][:, -1])),
-                "regressor_spread": float(np.ptp(iterated["regressor"][:, -1])),
-            },
-            "rg": rg,
-        }
-    )
+    write_outputs(stage, betas, flow, iterated, c)
+    stage.finish(summary(betas, flow, iterated, c, p.fit_degree))

@@ -17,12 +17,12 @@ from nnrg.analysis.flow import EnergyThermometer
 from nnrg.models.autoencoder import BetaRegressor
 from nnrg.models.training import evaluate
 from nnrg.numerics.stats import mean_of_replicas
-from nnrg.physics.ising import energy_per_spin
+from nnrg.physics.ising import BETA_C, energy_per_spin
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_figure
 from nnrg.stages.training_common import as_tensor, fit, load_wide_beta, save_curves, save_model
 
-MODEL = "models/beta_regressor.npz"
 PAPER_RANGE = (0.1, 0.6)  # sec. IV D: "trained on Ising lattices for beta in [0.1, 0.6)"
 
 
@@ -39,33 +39,40 @@ def main() -> None:
     test_mse = evaluate(model, x_test, y_test, "mse")
     with torch.no_grad():
         predicted = model(x_test).numpy()
-    save_model(stage, MODEL, model)
+    save_model(stage, paths.BETA_REGRESSOR_MODEL, model)
     save_curves(stage, "beta_regressor", {"regressor": history})
     fig = plots_ae.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
     stage.add_artifact(
         write_figure(stage.path("reports/figures/beta_regressor_parity.png"), fig), "figures"
     )
-    betas = np.unique(test["beta"])
-    bias = [float(np.mean(predicted[test["beta"] == b] - b)) for b in betas]
-    squared = (predicted.reshape(-1) - test["beta"]) ** 2
-    paper_range = (test["beta"] >= PAPER_RANGE[0]) & (test["beta"] < PAPER_RANGE[1])
-    thermometer = EnergyThermometer(test["spins"].shape[-1])
-    energy_read = thermometer(energy_per_spin(test["spins"]))
-    stage.finish(
-        {
-            "test_mse": test_mse,
-            "test_mse_estimate": mean_of_replicas(squared).as_dict(),
-            "test_mse_paper_range": mean_of_replicas(squared[paper_range]).as_dict(),
-            "energy_thermometer_mse": mean_of_replicas((energy_read - test["beta"]) ** 2).as_dict(),
-            "energy_thermometer_mse_paper_range": mean_of_replicas(
-                (energy_read[paper_range] - test["beta"][paper_range]) ** 2
-            ).as_dict(),
-            "train_mse": history.train[-1],
-            "validation_mse": history.validation[-1],
-            "n_train": len(x),
-            "n_test": len(y_test),
-            "max_abs_bias": float(np.max(np.abs(bias))),
-            "bias_near_beta_c": float(bias[int(np.argmin(np.abs(betas - 0.4407)))]),
-        },
-        method={"kept_model": "last_epoch", "spin_flip_symmetrised": False},
+    metrics = test_metrics(test, predicted)
+    metrics.update(
+        test_mse=test_mse,
+        train_mse=history.train[-1],
+        validation_mse=history.validation[-1],
+        n_train=len(x),
+        n_test=len(y_test),
     )
+    stage.finish(metrics, method={"kept_model": "last_epoch", "spin_flip_symmetrised": False})
+
+
+def test_metrics(test: dict[str, np.ndarray], predicted: np.ndarray) -> dict:
+    """Test MSE with its standard error (all betas and the paper's range), the same for the
+    exact energy thermometer on the same single lattices, and the bias per beta."""
+    beta = test["beta"]
+    betas = np.unique(beta)
+    bias = [float(np.mean(predicted[beta == b] - b)) for b in betas]
+    squared = (predicted.reshape(-1) - beta) ** 2
+    paper_range = (beta >= PAPER_RANGE[0]) & (beta < PAPER_RANGE[1])
+    energy_read = EnergyThermometer(test["spins"].shape[-1])(energy_per_spin(test["spins"]))
+    energy_squared = (energy_read - beta) ** 2
+    return {
+        "test_mse_estimate": mean_of_replicas(squared).as_dict(),
+        "test_mse_paper_range": mean_of_replicas(squared[paper_range]).as_dict(),
+        "energy_thermometer_mse": mean_of_replicas(energy_squared).as_dict(),
+        "energy_thermometer_mse_paper_range": mean_of_replicas(
+            energy_squared[paper_range]
+        ).as_dict(),
+        "max_abs_bias": float(np.max(np.abs(bias))),
+        "bias_near_beta_c": float(bias[int(np.argmin(np.abs(betas - BETA_C)))]),
+    }

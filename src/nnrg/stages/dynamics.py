@@ -6,10 +6,10 @@ import numpy as np
 
 from nnrg import plots_hnn
 from nnrg.physics.dynamics import get_system, reference_trajectory
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
+from nnrg.stages.io import write_dataset, write_figure
 
-OUT = "data/dynamics"
 SYSTEMS = ("oscillator", "henon_heiles")
 
 
@@ -35,21 +35,10 @@ def main() -> None:
             write_figure(stage.path(f"reports/figures/dynamics_{name}.png"), fig), "figures"
         )
 
-    def build(tmp):
-        for name, arrays in results.items():
-            write_npz(tmp / f"{name}.npz", **arrays)
-        write_json(
-            tmp / "meta.json",
-            {
-                name: {
-                    "z0": getattr(p, name).z0,
-                    "labels": list(get_system(name).labels),
-                    "rtol": p.rtol,
-                }
-                for name in SYSTEMS
-            },
-        )
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    meta = {
+        name: {"z0": getattr(p, name).z0, "labels": list(get_system(name).labels), "rtol": p.rtol}
+        for name in SYSTEMS
+    }
+    write_dataset(stage.path(paths.DYNAMICS), results, meta)
+    stage.add_artifact(stage.path(f"{paths.DYNAMICS}/meta.json"), "data")
     stage.finish(metrics)

@@ -7,9 +7,10 @@ import numpy as np
 import torch
 
 from nnrg.models.hnn import BatchedHNN, solution
-from nnrg.params import HnnTrainingParams, Params
+from nnrg.params import HnnTrainingParams, Params, library_config
 from nnrg.physics.dynamics import get_system
 from nnrg.pruning.imp import HnnProblem, HnnTraining, ImpResult, PruneGroup, imp
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz
 
@@ -36,17 +37,8 @@ def problem(params: Params, name: str) -> HnnProblem:
 
 
 def training(cfg: HnnTrainingParams, seed: int) -> HnnTraining:
-    """The library's training recipe from a params section."""
-    return HnnTraining(
-        epochs=cfg.epochs,
-        lr=cfg.lr,
-        lr_final=cfg.lr_final,
-        schedule=cfg.schedule,
-        n_points=cfg.n_points,
-        jitter=cfg.jitter,
-        seed=seed,
-        energy_weight=cfg.energy_weight,
-    )
+    """The library's training recipe from a params section, with the stage's seed."""
+    return library_config(HnnTraining, cfg, seed=seed)
 
 
 def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> BatchedHNN:
@@ -78,7 +70,7 @@ def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:
     """The dynamics stage's reference trajectory ``{t, z, energy}`` of system ``name``."""
     dim = len(getattr(stage.params.dynamics, name).z0)
     return read_npz(
-        stage.path(f"data/dynamics/{name}.npz"),
+        stage.path(f"{paths.DYNAMICS}/{name}.npz"),
         require={"t": (None,), "z": (None, dim), "energy": (None,)},
     )
 

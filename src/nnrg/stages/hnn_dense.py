@@ -23,6 +23,8 @@ from nnrg.stages.hnn_common import (
 from nnrg.stages.hnn_common import training as training_recipe
 from nnrg.stages.io import write_figure, write_npz
 
+OUT = "models/hnn_dense"
+
 
 def main() -> None:
     stage = Stage("hnn_dense", uses=("dynamics",))
@@ -38,33 +40,33 @@ def main() -> None:
             model, prob, training_recipe(cfg, p.seed + k), progress=lambda _, b=bar: b.update()
         )
         bar.close()
-        ref = refs[name]
-        errors = trajectory_errors(model, prob, ref)
-        write_npz(stage.path(f"models/hnn_dense/{name}.npz"), **state_arrays(model))
-        metrics[name] = {
-            "residual_loss": mean_of_replicas(loss).as_dict(),
-            "log10_residual_loss": mean_of_replicas(np.log10(loss)).as_dict(),
-            # one stalled replica dominates s / sqrt(n): the median and the outlier count say so
-            "log10_residual_loss_median": median_of_replicas(np.log10(loss)).as_dict(),
-            "log10_residual_loss_outliers": outliers(np.log10(loss)),
-            "log10_residual_loss_replicas": [float(v) for v in np.log10(loss)],
-            "epochs": cfg.epochs,
-            **{
-                key: mean_of_replicas(errors[key]).as_dict()
-                for key in ("max_position_error", "max_momentum_error", "max_energy_drift")
-            },
-            "worst_replica_position_error": float(errors["max_position_error"].max()),
-            "max_position_error_median": median_of_replicas(errors["max_position_error"]).as_dict(),
-        }
+        errors = trajectory_errors(model, prob, refs[name])
+        write_npz(stage.path(f"{OUT}/{name}.npz"), **state_arrays(model))
+        metrics[name] = solver_metrics(loss, errors, cfg.epochs)
+        title = f"{name}: {p.n_replicas} dense HNNs after {cfg.epochs} epochs vs reference"
         fig = plots_hnn.solver_vs_reference(
-            ref["t"],
-            ref["z"],
-            errors["z"],
-            get_system(name).labels,
-            f"{name}: {p.n_replicas} dense HNNs after {cfg.epochs} epochs vs reference",
+            refs[name]["t"], refs[name]["z"], errors["z"], get_system(name).labels, title
         )
-        stage.add_artifact(
-            write_figure(stage.path(f"reports/figures/hnn_dense_{name}.png"), fig), "figures"
-        )
-    stage.add_artifact(stage.path("models/hnn_dense"), "models")
+        path = stage.path(f"reports/figures/hnn_dense_{name}.png")
+        stage.add_artifact(write_figure(path, fig), "figures")
+    stage.add_artifact(stage.path(OUT), "models")
     stage.finish(metrics, method=METHOD)
+
+
+def solver_metrics(loss: np.ndarray, errors: dict[str, np.ndarray], epochs: int) -> dict:
+    """Residual loss and trajectory / energy errors over replicas, with robust summaries."""
+    return {
+        "residual_loss": mean_of_replicas(loss).as_dict(),
+        "log10_residual_loss": mean_of_replicas(np.log10(loss)).as_dict(),
+        # one stalled replica dominates s / sqrt(n): the median and the outlier count say so
+        "log10_residual_loss_median": median_of_replicas(np.log10(loss)).as_dict(),
+        "log10_residual_loss_outliers": outliers(np.log10(loss)),
+        "log10_residual_loss_replicas": [float(v) for v in np.log10(loss)],
+        "epochs": epochs,
+        **{
+            key: mean_of_replicas(errors[key]).as_dict()
+            for key in ("max_position_error", "max_momentum_error", "max_energy_drift")
+        },
+        "worst_replica_position_error": float(errors["max_position_error"].max()),
+        "max_position_error_median": median_of_replicas(errors["max_position_error"]).as_dict(),
+    }

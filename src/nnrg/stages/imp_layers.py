@@ -13,12 +13,57 @@ import numpy as np
 from nnrg import plots_hnn
 from nnrg.analysis.imp_scaling import loss_curve, scaling_fit
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
-from nnrg.pruning.imp import PruneGroup
+from nnrg.pruning.imp import ImpResult, PruneGroup
 from nnrg.stages.base import Stage
 from nnrg.stages.hnn_common import METHOD, new_model, problem, run_imp, training
-from nnrg.stages.io import replace_dir, write_figure, write_npz, write_text
+from nnrg.stages.io import write_csv, write_dir_npz, write_figure
 
 OUT = "models/imp_layers"
+CURVE_COLUMNS = ["fraction", "layer", "iteration", "density", "loss", "loss_low", "loss_high"]
+
+
+def rate_metrics(stage: Stage, result: ImpResult, pairs: list, fraction: float, n_iter: int,
+                 rows: list, masks: dict) -> dict:  # fmt: skip
+    """One rate: per pruned layer, the loss curve against that layer's density and its scaling
+    fit; curve rows go to ``rows``, every mask of every iteration to ``masks``; one figure."""
+    p, r = stage.section, stage.section.n_replicas
+    tag = rate_tag(fraction)
+    panels, fits = {}, {}
+    for name in LAYERS:
+        k = pairs.index((fraction, n_iter, name))
+        res = result.replicas(k * r, (k + 1) * r, n_iter)
+        density = res.layer_density[..., LAYERS.index(name)]
+        curve = loss_curve(density, res.loss)
+        fit = scaling_fit(density, res.loss, p.ticket_factor)
+        fits[name] = {
+            **fit.as_dict(),
+            "critical_exponent": -fit.slope,
+            "final_layer_density": float(curve.density[-1]),
+        }
+        panels[f"{name} layer only"] = {f"IMP {tag}": (curve, fit)}
+        rows += [(fraction, name, i, *v) for i, v in enumerate(
+            zip(curve.density, curve.mean, curve.low, curve.high, strict=True))]  # fmt: skip
+        masks[f"{tag}_{name}"] = {
+            "density": res.density,
+            "loss": res.loss,
+            "layer_density": res.layer_density,
+            "layer_magnitude": res.layer_magnitude,
+            **{f"mask_{n}": bits for n, bits in res.masks.items()},
+        }
+    title = (f"{p.system}: IMP at {tag} of one layer at a time ({r} replicas, geometric mean "
+             f"± s.e.)")  # fmt: skip
+    fig = plots_hnn.loss_vs_density(panels, "density of the pruned layer", title)
+    write_figure(stage.path(f"reports/figures/imp_layers/{tag}.png"), fig)
+    return {"fraction": fraction, "iterations": n_iter, "layers": fits}
+
+
+def rate_tag(fraction: float) -> str:
+    """Metric key of a pruning rate.
+
+    >>> rate_tag(0.05)
+    '5pct'
+    """
+    return f"{round(fraction * 100, 6):g}pct"
 
 
 def main() -> None:
@@ -34,71 +79,22 @@ def main() -> None:
         PruneGroup(k * r, (k + 1) * r, (name,), "magnitude", fraction, n)
         for k, (fraction, n, name) in enumerate(pairs)
     ]
+    label = f"{p.system} per-layer IMP, {len(pairs)} modes batched"
     n_max = max(n for _, n in schedule)
-    result = run_imp(
-        stage,
-        tiled(base, len(pairs)),
-        prob,
-        training(p.training, p.seed),
-        groups,
-        n_max,
-        f"{p.system} per-layer IMP, {len(pairs)} modes batched",
-    )
-    metrics, rows = {}, ["fraction,layer,iteration,density,loss,loss_low,loss_high"]
-    masks: dict[str, dict[str, np.ndarray]] = {}
+    tr = training(p.training, p.seed)
+    result = run_imp(stage, tiled(base, len(pairs)), prob, tr, groups, n_max, label)
+    metrics, rows, masks = {}, [], {}
     for fraction, n_iter in schedule:
-        tag = f"{round(fraction * 100, 6):g}pct"
-        panels, fits = {}, {}
-        for name in LAYERS:
-            k = pairs.index((fraction, n_iter, name))
-            rows_k, its = slice(k * r, (k + 1) * r), slice(0, n_iter + 1)
-            layer = LAYERS.index(name)
-            density = result.layer_density[its, rows_k, layer]
-            loss = result.loss[its, rows_k]
-            curve = loss_curve(density, loss)
-            fit = scaling_fit(density, loss, p.ticket_factor)
-            fits[name] = {
-                **fit.as_dict(),
-                "critical_exponent": -fit.slope,
-                "final_layer_density": float(curve.density[-1]),
-            }
-            panels[f"{name} layer only"] = {f"IMP {tag}": (curve, fit)}
-            rows += [
-                f"{fraction},{name},{i},{d:.6g},{m:.6g},{lo:.6g},{hi:.6g}"
-                for i, (d, m, lo, hi) in enumerate(
-                    zip(curve.density, curve.mean, curve.low, curve.high, strict=True)
-                )
-            ]
-            masks[f"{tag}_{name}"] = {
-                "density": result.density[its, rows_k],
-                "loss": loss,
-                "layer_density": result.layer_density[its, rows_k],
-                "layer_magnitude": result.layer_magnitude[its, rows_k],
-                **{f"mask_{n}": bits[its, rows_k] for n, bits in result.masks.items()},
-            }
-        metrics[tag] = {"fraction": fraction, "iterations": n_iter, "layers": fits}
-        fig = plots_hnn.loss_vs_density(
-            panels,
-            "density of the pruned layer",
-            f"{p.system}: IMP at {tag} of one layer at a time ({r} replicas, geometric mean "
-            f"± s.e.)",
-        )
-        write_figure(stage.path(f"reports/figures/imp_layers/{tag}.png"), fig)
-
-    def build(tmp):
-        write_npz(tmp / "initial.npz", **state_arrays(base))
-        for key, arrays in masks.items():
-            write_npz(tmp / f"{key}.npz", **arrays)
-
-    replace_dir(stage.path(OUT), build)
+        metrics[rate_tag(fraction)] = rate_metrics(stage, result, pairs, fraction, n_iter, rows,
+                                                   masks)  # fmt: skip
+    files = {"initial": state_arrays(base), **masks}
+    write_dir_npz(stage.path(OUT), files)
     stage.add_artifact(stage.path(OUT), "masks")
     stage.add_artifact(stage.path("reports/figures/imp_layers"), "figures/imp_layers")
-    stage.add_artifact(
-        write_text(stage.path("reports/plots/imp_layers.csv"), "\n".join(rows) + "\n"), "plots"
-    )
-    finest = min(p.fractions)
-    metrics["finest"] = metrics[f"{round(finest * 100, 6):g}pct"]
-    metrics["system"] = p.system
-    metrics["n_replicas"] = r
+    path = stage.path("reports/plots/imp_layers.csv")
+    formats = dict.fromkeys(CURVE_COLUMNS[3:], ".6g")
+    stage.add_artifact(write_csv(path, CURVE_COLUMNS, rows, formats), "plots")
+    metrics["finest"] = metrics[rate_tag(min(p.fractions))]
+    metrics.update(system=p.system, n_replicas=r)
     metrics["dense_loss"] = float(np.exp(np.log(result.loss[0]).mean()))
     stage.finish(metrics, method=METHOD)

@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,35 @@ def write_json(path: Path, data: Any) -> Path:
     return write_text(path, json.dumps(_jsonable(data), indent=2, sort_keys=True) + "\n")
 
 
+def csv_text(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], formats: Mapping[str, str] | None = None
+) -> str:
+    """CSV text: a header of ``columns``, then one line per row, each value written with
+    ``format(value, formats[column])`` (no entry: ``format(value, "")``, i.e. ``str``).
+
+    >>> print(csv_text(["beta", "n", "ok"], [(0.123456789, 3, True)], {"beta": ".4g"}), end="")
+    beta,n,ok
+    0.1235,3,True
+    """
+    specs = [(formats or {}).get(c, "") for c in columns]
+    lines = [",".join(columns)]
+    for row in rows:
+        if len(row) != len(columns):
+            raise ValueError(f"a row has {len(row)} values for {len(columns)} columns: {row!r}")
+        lines.append(",".join(format(v, s) for v, s in zip(row, specs, strict=True)))
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(
+    path: Path,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Mapping[str, str] | None = None,
+) -> Path:
+    """Atomically write a table (see :func:`csv_text`): the one CSV writer of every stage."""
+    return write_text(path, csv_text(columns, rows, formats))
+
+
 def read_json(path: Path) -> Any:
     """Parse a JSON file."""
     with open(path, encoding="utf-8") as fh:
@@ -254,6 +283,25 @@ def write_figure(path: Path, fig: Any) -> Path:
         fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
     return Path(path)
+
+
+def write_dataset(path: Path, files: dict[str, dict[str, np.ndarray]], meta: Any) -> Path:
+    """A data directory, built atomically (see :func:`replace_dir`): ``<name>.npz`` for each
+    entry of ``files`` and ``meta.json``."""
+
+    def build(tmp: Path) -> None:
+        for name, arrays in files.items():
+            write_npz(tmp / f"{name}.npz", **arrays)
+        write_json(tmp / "meta.json", meta)
+
+    return replace_dir(path, build)
+
+
+def write_dir_npz(path: Path, files: dict[str, dict[str, np.ndarray]]) -> Path:
+    """A directory of ``<name>.npz`` files (model states, masks), built atomically."""
+    return replace_dir(
+        path, lambda tmp: [write_npz(tmp / f"{k}.npz", **v) for k, v in files.items()]
+    )
 
 
 def replace_dir(path: Path, build: Any) -> Path:

@@ -10,12 +10,13 @@ import numpy as np
 
 from nnrg import plots_ising
 from nnrg.datasets import chi_square_pvalue, inverse_temperatures, temperature_grid
+from nnrg.params import IsingChainParams
 from nnrg.physics.chain import sample_chain
 from nnrg.physics.exact import all_states, boltzmann_weights, chain_energies
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
+from nnrg.stages.io import write_dataset, write_figure
 
-OUT = "data/ising_chain"
 SETS = ("train", "test", "heldout")
 
 
@@ -33,22 +34,26 @@ def energy_histogram_check(
     return p_value, observed, exact, levels
 
 
-def main() -> None:
-    stage = Stage("ising_chain")
-    p = stage.section
-    temps = temperature_grid(p.t_max, p.t_step)
-    betas = inverse_temperatures(temps)
-    n = p.samples_per_temperature
-    seeds = np.random.SeedSequence(p.seed).spawn(len(SETS))
+def sample_sets(p: IsingChainParams, temps: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Train / test / held-out sets: ``samples_per_temperature`` exact samples per T each."""
+    betas, n = inverse_temperatures(temps), p.samples_per_temperature
     sets = {}
-    for name, seed in zip(SETS, seeds, strict=True):
+    for name, seed in zip(SETS, np.random.SeedSequence(p.seed).spawn(len(SETS)), strict=True):
         rngs = [np.random.default_rng(s) for s in seed.spawn(len(temps))]
         spins = np.concatenate(
             [sample_chain(p.n_spins, b, n, r) for b, r in zip(betas, rngs, strict=True)]
         )
         label = np.repeat(np.arange(len(temps)), n)
         sets[name] = {"spins": spins, "temperature": temps[label], "label": label}
+    return sets
 
+
+def main() -> None:
+    stage = Stage("ising_chain")
+    p = stage.section
+    temps = temperature_grid(p.t_max, p.t_step)
+    betas = inverse_temperatures(temps)
+    sets = sample_sets(p, temps)
     pooled = np.concatenate([s["spins"] for s in sets.values()])
     pooled_label = np.concatenate([s["label"] for s in sets.values()])
     checks = [
@@ -56,22 +61,10 @@ def main() -> None:
         for k in range(len(temps))
     ]
     p_values = np.array([c[0] for c in checks])
-
-    def build(tmp):
-        for name, arrays in sets.items():
-            write_npz(tmp / f"{name}.npz", **arrays)
-        write_json(
-            tmp / "meta.json",
-            {
-                "n_spins": p.n_spins,
-                "temperatures": temps,
-                "samples_per_temperature": n,
-                "sampler": "exact",
-            },
-        )
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    meta = {"n_spins": p.n_spins, "temperatures": temps, "sampler": "exact"}
+    meta["samples_per_temperature"] = p.samples_per_temperature
+    write_dataset(stage.path(paths.ISING_CHAIN), sets, meta)
+    stage.add_artifact(stage.path(f"{paths.ISING_CHAIN}/meta.json"), "data")
     shown = [k for k in range(len(temps)) if temps[k] in (0.5, 1.0, 2.0, 6.0)] or [0]
     fig = plots_ising.energy_histograms(
         [temps[k] for k in shown],
@@ -79,17 +72,17 @@ def main() -> None:
         [checks[k][2] for k in shown],
         checks[0][3],
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/ising_chain_energy.png"), fig), "figures"
-    )
+    path = stage.path("reports/figures/ising_chain_energy.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+    exact_check = {
+        "min_p_energy_histogram": float(p_values.min()),
+        "bonferroni_p": float(min(1.0, p_values.min() * len(temps))),
+        "n_temperatures": len(temps),
+    }
     stage.finish(
         {
             "n_temperatures": len(temps),
-            "n_per_set": len(temps) * n,
-            "exact_check": {
-                "min_p_energy_histogram": float(p_values.min()),
-                "bonferroni_p": float(min(1.0, p_values.min() * len(temps))),
-                "n_temperatures": len(temps),
-            },
+            "n_per_set": len(temps) * p.samples_per_temperature,
+            "exact_check": exact_check,
         }
     )

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from nnrg import plots_ising
 from nnrg.analysis.exact_checks import checkable, exact_energy_check
 from nnrg.physics.ising import BETA_C
-from nnrg.physics.sampling import EnsembleDiagnostics, SamplerSettings, sample_grid
+from nnrg.physics.sampling import EnsembleDiagnostics, sample_grid
 from nnrg.stages.base import Stage
-from nnrg.stages.io import write_figure, write_text
-
-
-def sampler_settings(stage: Stage) -> SamplerSettings:
-    """The ``sampler`` params section as the sampler's settings object."""
-    return SamplerSettings(**asdict(stage.params.sampler))
+from nnrg.stages.io import write_csv, write_figure
 
 
 def sample_checked(
@@ -36,7 +29,7 @@ def sample_checked(
         counts,
         n_chains,
         seed,
-        sampler_settings(stage),
+        stage.params.sampler,
         progress=lambda _k: bar.update(1),
     )
     bar.close()
@@ -60,15 +53,16 @@ def report_ensembles(stage: Stage, size: int, diags: list[EnsembleDiagnostics], 
     stage.add_artifact(
         write_figure(stage.path(f"reports/figures/{name}_sampler.png"), fig), "figures"
     )
-    lines = ["beta,tau_int,algorithm,thin,burn_in,energy,energy_error"]
-    for d in diags:
-        lines.append(
-            f"{d.beta:.6g},{d.tau_int:.6g},{d.algorithm},{d.thin},{d.burn_in},"
-            f"{d.energy.mean:.8g},{d.energy.error:.4g}"
-        )
-    stage.add_artifact(
-        write_text(stage.path(f"reports/plots/{name}_tau.csv"), "\n".join(lines) + "\n"), "plots"
+    table = write_csv(
+        stage.path(f"reports/plots/{name}_tau.csv"),
+        ["beta", "tau_int", "algorithm", "thin", "burn_in", "energy", "energy_error"],
+        [
+            (d.beta, d.tau_int, d.algorithm, d.thin, d.burn_in, d.energy.mean, d.energy.error)
+            for d in diags
+        ],
+        {"beta": ".6g", "tau_int": ".6g", "energy": ".8g", "energy_error": ".4g"},
     )
+    stage.add_artifact(table, "plots")
     finite = [d for d in diags if d.algorithm in {"metropolis", "wolff"}]
     return {
         "exact_check": {k: v for k, v in check.items() if k != "per_beta"},

@@ -9,11 +9,16 @@ from nnrg.datasets import train_test_indices
 from nnrg.physics.exact import specific_heat_peak
 from nnrg.physics.ising import BETA_C
 from nnrg.physics.rg import decimate_checkerboard, decimate_rows
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
+from nnrg.stages.io import write_dataset, write_figure
 from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
 
-OUT = "data/ising_critical"
+ARRAYS = {
+    "spins": "(n, L, L) int8",
+    "decimated_1": "(n, L, L/2) int8",
+    "decimated_2": "(n, L/2, L/2) int8",
+}
 
 
 def main() -> None:
@@ -32,48 +37,28 @@ def main() -> None:
     once = decimate_checkerboard(spins)
     twice = decimate_rows(once)
     train, test = train_test_indices(len(spins), p.test_fraction, np.random.default_rng(split_seed))
-    meta = {
-        "L": p.L,
-        "beta": p.beta,
-        "n_train": len(train),
-        "n_test": len(test),
-        "arrays": {
-            "spins": "(n, L, L) int8",
-            "decimated_1": "(n, L, L/2) int8",
-            "decimated_2": "(n, L/2, L/2) int8",
-        },
-        "sampler": diagnostics_table(diags),
+    meta = {"L": p.L, "beta": p.beta, "n_train": len(train), "n_test": len(test)}
+    meta["arrays"] = ARRAYS
+    meta["sampler"] = diagnostics_table(diags)
+    files = {
+        name: {"spins": spins[idx], "decimated_1": once[idx], "decimated_2": twice[idx]}
+        for name, idx in (("train", train), ("test", test))
     }
-
-    def build(tmp):
-        for name, idx in (("train", train), ("test", test)):
-            write_npz(
-                tmp / f"{name}.npz", spins=spins[idx], decimated_1=once[idx], decimated_2=twice[idx]
-            )
-        write_json(tmp / "meta.json", meta)
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    write_dataset(stage.path(paths.ISING_CRITICAL), files, meta)
+    stage.add_artifact(stage.path(f"{paths.ISING_CRITICAL}/meta.json"), "data")
     fig = plots_ising.lattice_panels(
         [spins[0], once[0], twice[0], spins[1], once[1], twice[1]],
-        ["32x32", "decimated once", "decimated twice"] * 2,
+        [f"{p.L}x{p.L}", "decimated once", "decimated twice"] * 2,
         ncols=3,
     )
     stage.add_artifact(
         write_figure(stage.path("reports/figures/ising_critical_samples.png"), fig), "figures"
     )
     metrics = report_ensembles(stage, p.L, diags, "ising_critical")
-    metrics.update(
-        {
-            "n_train": len(train),
-            "n_test": len(test),
-            "tau_int": diags[0].tau_int,
-            "algorithm": diags[0].algorithm,
-            "energy": diags[0].energy.as_dict(),
-            "reference": {
-                "beta_c_exact": BETA_C,
-                "beta_peak_specific_heat": specific_heat_peak(p.L),
-            },
-        }
-    )
+    metrics.update(n_train=len(train), n_test=len(test), tau_int=diags[0].tau_int)
+    metrics.update(algorithm=diags[0].algorithm, energy=diags[0].energy.as_dict())
+    metrics["reference"] = {
+        "beta_c_exact": BETA_C,
+        "beta_peak_specific_heat": specific_heat_peak(p.L),
+    }
     stage.finish(metrics)

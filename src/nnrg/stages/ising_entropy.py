@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_json, write_npz
+from nnrg.stages.io import write_dataset
 from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
-
-OUT = "data/ising_entropy"
 
 
 def main() -> None:
@@ -20,15 +19,11 @@ def main() -> None:
         stage, p.L, betas, counts, p.n_chains, np.random.SeedSequence(p.seed), f"{p.n_betas} betas"
     )
 
-    def build(tmp):
-        write_npz(tmp / "lattices.npz", spins=spins, beta=beta)
-        write_json(
-            tmp / "meta.json",
-            {"L": p.L, "betas": betas, "n": len(spins), "sampler": diagnostics_table(diags)},
-        )
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    meta = {"L": p.L, "betas": betas, "n": len(spins), "sampler": diagnostics_table(diags)}
+    write_dataset(
+        stage.path(paths.ISING_ENTROPY), {"lattices": {"spins": spins, "beta": beta}}, meta
+    )
+    stage.add_artifact(stage.path(f"{paths.ISING_ENTROPY}/meta.json"), "data")
     metrics = report_ensembles(stage, p.L, diags, "ising_entropy")
     metrics["n"] = len(spins)
     stage.finish(metrics)

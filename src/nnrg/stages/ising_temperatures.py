@@ -7,11 +7,11 @@ import numpy as np
 
 from nnrg.datasets import inverse_temperatures, temperature_grid
 from nnrg.physics.ising import BETA_C, zero_magnetisation_lattices
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_json, write_npz
+from nnrg.stages.io import write_dataset
 from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
 
-OUT = "data/ising_temperatures"
 SETS = ("train", "test", "heldout")
 
 
@@ -36,23 +36,15 @@ def main() -> None:
         "tinf_m0": zero_magnetisation_lattices(p.sparse_samples, p.L, rng),
     }
 
-    def build(tmp):
-        for name, arrays in sets.items():
-            write_npz(tmp / f"{name}.npz", **arrays)
-        write_npz(tmp / "sparse.npz", **sparse)
-        write_json(
-            tmp / "meta.json",
-            {
-                "L": p.L,
-                "temperatures": temps,
-                "samples_per_temperature": p.samples_per_temperature,
-                "sparse": {k: "(n, L, L) int8" for k in sparse},
-                "sampler": {k: diagnostics_table(v) for k, v in all_diags.items()},
-            },
-        )
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    meta = {
+        "L": p.L,
+        "temperatures": temps,
+        "samples_per_temperature": p.samples_per_temperature,
+        "sparse": {k: "(n, L, L) int8" for k in sparse},
+        "sampler": {k: diagnostics_table(v) for k, v in all_diags.items()},
+    }
+    write_dataset(stage.path(paths.ISING_TEMPERATURES), {**sets, "sparse": sparse}, meta)
+    stage.add_artifact(stage.path(f"{paths.ISING_TEMPERATURES}/meta.json"), "data")
     metrics = report_ensembles(stage, p.L, all_diags["train"], "ising_temperatures")
     metrics.update(
         {

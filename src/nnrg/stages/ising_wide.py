@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg.datasets import split_counts, train_test_indices
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_json, write_npz
+from nnrg.stages.io import write_dataset
 from nnrg.stages.ising_common import diagnostics_table, report_ensembles, sample_checked
-
-OUT = "data/ising_wide"
 
 
 def main() -> None:
@@ -28,22 +27,12 @@ def main() -> None:
     )
     train, test = train_test_indices(len(spins), p.test_fraction, np.random.default_rng(split_seed))
 
-    def build(tmp):
-        for name, idx in (("train", train), ("test", test)):
-            write_npz(tmp / f"{name}.npz", spins=spins[idx], beta=beta[idx])
-        write_json(
-            tmp / "meta.json",
-            {
-                "L": p.L,
-                "betas": betas,
-                "n_train": len(train),
-                "n_test": len(test),
-                "sampler": diagnostics_table(diags),
-            },
-        )
-
-    replace_dir(stage.path(OUT), build)
-    stage.add_artifact(stage.path(f"{OUT}/meta.json"), "data")
+    files = {n: {"spins": spins[i], "beta": beta[i]} for n, i in (("train", train), ("test", test))}
+    meta = {"L": p.L, "betas": betas, "n_train": len(train), "n_test": len(test)}
+    write_dataset(
+        stage.path(paths.ISING_WIDE), files, {**meta, "sampler": diagnostics_table(diags)}
+    )
+    stage.add_artifact(stage.path(f"{paths.ISING_WIDE}/meta.json"), "data")
     metrics = report_ensembles(stage, p.L, diags, "ising_wide")
     metrics.update({"n_train": len(train), "n_test": len(test)})
     stage.finish(metrics)

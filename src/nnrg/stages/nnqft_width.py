@@ -5,31 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_nnqft
-from nnrg.analysis.nnqft import analyse
-from nnrg.analysis.powerlaw import fit_power_law
-from nnrg.models.gaussnet import bag_green_functions
+from nnrg.analysis.nnqft import analyse, m4_width_fits, width_summary
 from nnrg.numerics.wick import point_combinations
 from nnrg.stages.base import Stage
-from nnrg.stages.io import write_figure, write_npz, write_text
+from nnrg.stages.io import write_csv, write_figure, write_npz
+from nnrg.stages.nnqft_common import sample_bags
 
 ORDERS = (2, 4, 6)
+COLUMNS = (
+    ("N", ""), ("m2_mean", ".6g"), ("m2_error", ".3g"), ("m4_mean", ".6g"), ("m4_error", ".3g"),
+    ("m4_median", ".6g"), ("m4_exact", ".6g"), ("m4_resolved", ""), ("m6_mean", ".6g"),
+    ("m6_error", ".3g"), ("m6_exact", ".6g"), ("u4_mean", ".6g"), ("u4_error", ".3g"),
+    ("u4_exact", ".6g"),
+)  # fmt: skip
 
 
-def sample_bags(stage: Stage, points, width, s_b, s_w, n_bags, n_nets, seeds, combos, label):
-    """Per-bag G^(n) ``{n: (n_seeds * n_bags, M_n)}`` for one configuration."""
-    bags = []
-    for seed in seeds:
-        for child in stage.progress(seed.spawn(n_bags), desc=label):
-            bags.append(bag_green_functions(points, width, s_b, s_w, n_nets, combos, child))
-    return {n: np.stack([b[n] for b in bags]) for n in combos}
-
-
-def main() -> None:
-    stage = Stage("nnqft_width")
+def sample_widths(stage: Stage, points: np.ndarray, widths: list[int], combos: dict):
+    """Green functions and their analysis at every width (``n_seeds`` x ``n_bags`` bags)."""
     p = stage.section
-    points = np.array(p.points)
-    widths = [int(n) for n in p.widths]
-    combos = {n: point_combinations(len(points), n) for n in ORDERS}
     seeds = np.random.SeedSequence(p.seed).spawn(p.n_seeds)
     per_width_seeds = list(zip(*[s.spawn(len(widths)) for s in seeds], strict=True))
     arrays, results = {}, {}
@@ -40,85 +33,57 @@ def main() -> None:
         for n, g in green.items():
             arrays[f"g{n}_N{width}"] = g
         results[width] = analyse(green, points, combos, p.s_b, p.s_w, width)
-    write_npz(stage.path("data/nnqft_width/green.npz"), **arrays)
+    return arrays, results
 
-    rows = [
-        "N,m2_mean,m2_error,m4_mean,m4_error,m4_median,m4_exact,m4_resolved,"
-        "m6_mean,m6_error,m6_exact,u4_mean,u4_error,u4_exact"
-    ]
-    metrics: dict = {"per_width": {}}
-    for width, r in results.items():
-        s = r["summary"]
-        rows.append(
-            f"{width},{s['m2'].mean:.6g},{s['m2'].error:.3g},{s['m4'].mean:.6g},"
-            f"{s['m4'].error:.3g},{s['m4'].median:.6g},{s['m4'].exact:.6g},"
-            f"{s['m4'].resolved},{s['m6'].mean:.6g},{s['m6'].error:.3g},"
-            f"{s['m6'].exact:.6g},{s['u4'].mean:.6g},{s['u4'].error:.3g},"
-            f"{s['u4'].exact:.6g}"
-        )
-        metrics["per_width"][f"N{width}"] = {k: v.as_dict() for k, v in s.items()}
-    stage.add_artifact(
-        write_text(stage.path("reports/tables/nnqft_width.csv"), "\n".join(rows) + "\n"), "tables"
-    )
 
-    m4 = [results[w]["summary"]["m4"] for w in widths]
-    resolved = [k for k, s in enumerate(m4) if s.resolved and s.mean > 0]
-    fit = fit_power_law(
-        np.array(widths)[resolved],
-        np.array([m4[k].mean for k in resolved]),
-        np.array([m4[k].error for k in resolved]),
-    )
-    exact_fit = fit_power_law(np.array(widths), np.array([s.exact for s in m4]))
-    m2_z = [
-        abs(results[w]["summary"]["m2"].mean) / results[w]["summary"]["m2"].error for w in widths
-    ]
-    spread = [results[w]["u4_relative_spread"]["measured"] for w in widths]
-    metrics.update(
-        {
-            "m4_fit": fit.as_dict(),
-            "m4_fit_exact": exact_fit.as_dict(),
-            "m4_resolved_widths": [widths[k] for k in resolved],
-            "m2_max_abs_z": float(max(m2_z)),
-            "m2_max_abs_mean": float(max(abs(results[w]["summary"]["m2"].mean) for w in widths)),
-            "u4_median": float(np.median([results[w]["summary"]["u4"].mean for w in widths])),
-            "u4_relative_spread_median": float(np.median(spread)),
-            "u4_relative_spread_exact_median": float(
-                np.median([results[w]["u4_relative_spread"]["exact"] for w in widths])
-            ),
-            "u6": {f"N{w}": results[w]["summary"]["u6"].as_dict() for w in widths},
-            "u6_exact_median": float(
-                np.median([results[w]["summary"]["u6"].exact for w in widths])
-            ),
-            "u6_n_resolved": sum(results[w]["summary"]["u6"].resolved for w in widths),
-            "config": {
-                "s_b": p.s_b,
-                "s_w": p.s_w,
-                "n_bags": p.n_bags * p.n_seeds,
-                "n_nets": p.n_nets,
-            },
-        }
-    )
+def table_row(width: int, s: dict) -> tuple:
+    """One row of the per-width table (``COLUMNS``)."""
+    m2, m4, m6, u4 = s["m2"], s["m4"], s["m6"], s["u4"]
+    return (width, m2.mean, m2.error, m4.mean, m4.error, m4.median, m4.exact, m4.resolved,
+            m6.mean, m6.error, m6.exact, u4.mean, u4.error, u4.exact)  # fmt: skip
+
+
+def make_figures(stage: Stage, widths: list[int], results: dict) -> None:
+    """Deviation histograms and m4 vs N with the measured power law (fig. 1)."""
+    p = stage.section
     fig = plots_nnqft.deviation_histograms(
         widths, [results[w]["m2"] for w in widths], [results[w]["m4"] for w in widths]
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/nnqft_m_histograms.png"), fig), "figures"
-    )
+    path = stage.path("reports/figures/nnqft_m_histograms.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+    m4 = [results[w]["summary"]["m4"] for w in widths]
+    fit, _, _ = m4_width_fits(widths, m4)
     x = np.array(widths, dtype=float)
     fit_line = fit.amplitude * x**fit.exponent if fit.n_points >= 2 else None
+    title = (f"m4 vs N (sb={p.s_b:g}, sW={p.s_w:g}); "
+             f"fit exponent {fit.exponent:.2f} ± {fit.exponent_error:.2f}")  # fmt: skip
     fig = plots_nnqft.scaling_plot(
-        x,
-        [s.mean for s in m4],
-        [s.error for s in m4],
-        [s.exact for s in m4],
-        fit_line,
-        None,
-        "width N",
-        "median $m_4$",
-        f"m4 vs N (sb={p.s_b:g}, sW={p.s_w:g}); "
-        f"fit exponent {fit.exponent:.2f} ± {fit.exponent_error:.2f}",
+        x, [s.mean for s in m4], [s.error for s in m4], [s.exact for s in m4], fit_line, None,
+        "width N", "median $m_4$", title,
+    )  # fmt: skip
+    path = stage.path("reports/figures/nnqft_m4_vs_width.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+
+
+def main() -> None:
+    stage = Stage("nnqft_width")
+    p = stage.section
+    points = np.array(p.points)
+    widths = [int(n) for n in p.widths]
+    combos = {n: point_combinations(len(points), n) for n in ORDERS}
+    arrays, results = sample_widths(stage, points, widths, combos)
+    write_npz(stage.path("data/nnqft_width/green.npz"), **arrays)
+    rows = [table_row(w, r["summary"]) for w, r in results.items()]
+    table = write_csv(
+        stage.path("reports/tables/nnqft_width.csv"), [c for c, _ in COLUMNS], rows, dict(COLUMNS)
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/nnqft_m4_vs_width.png"), fig), "figures"
-    )
+    stage.add_artifact(table, "tables")
+    metrics: dict = {"per_width": {}}
+    for width, r in results.items():
+        metrics["per_width"][f"N{width}"] = {k: v.as_dict() for k, v in r["summary"].items()}
+    metrics.update(width_summary(widths, results))
+    metrics["config"] = {
+        "s_b": p.s_b, "s_w": p.s_w, "n_bags": p.n_bags * p.n_seeds, "n_nets": p.n_nets,
+    }  # fmt: skip
+    make_figures(stage, widths, results)
     stage.finish(metrics)

@@ -14,9 +14,10 @@ from nnrg import plots_rbm
 from nnrg.analysis.thermometry import collection_distribution, read
 from nnrg.mnist import load_mnist
 from nnrg.models.classifier import mlp
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import replace_dir, write_figure, write_json, write_npz
-from nnrg.stages.rbm_common import MNIST_DIR, classifier_sizes, ising_set, mnist_split, temperatures
+from nnrg.stages.io import write_dataset, write_figure
+from nnrg.stages.rbm_common import classifier_sizes, ising_set, mnist_split, temperatures
 from nnrg.stages.training_common import fit, save_curves, save_model
 
 
@@ -57,73 +58,67 @@ def train_classifier(
     return model, history
 
 
-def main() -> None:
-    stage = Stage("rbm_classifiers")
-    p = stage.section
-    metrics, histories = {}, {}
-    for system in ("chain", "lattice"):
-        temps = temperatures(stage, system)
-        train, held = ising_set(stage, system, "train"), ising_set(stage, system, "heldout")
-        model, histories[system] = train_classifier(
-            stage, system, train["spins"], train["label"], len(temps), p.training
-        )
-        save_model(stage, f"models/classifiers/{system}.npz", model)
-        curves = per_class_curves(model, held["spins"], held["label"], len(temps))
-        readouts = [read(c, temps) for c in curves]
-        metrics[system] = {
-            "single_accuracy": accuracy(model, held["spins"], held["label"]),
-            "chance": 1.0 / len(temps),
-            "collection_argmax_accuracy": float(
-                np.mean([r.argmax == t for r, t in zip(readouts, temps, strict=True)])
-            ),
-            "collection_mean_abs_error": float(
-                np.mean([abs(r.expected - t) for r, t in zip(readouts, temps, strict=True)])
-            ),
-        }
-        fig = plots_rbm.probability_curves(
-            temps,
-            curves,
-            temps,
-            "T (class)",
-            f"{system}: softmax averaged over held-out configurations at each T",
-        )
-        stage.add_artifact(
-            write_figure(stage.path(f"reports/figures/rbm_classifier_{system}.png"), fig), "figures"
-        )
+def ising_classifier(stage: Stage, system: str) -> tuple[dict, object]:
+    """Train one temperature classifier; its held-out read-outs and figure (figs. 4.1, 4.5)."""
+    temps = temperatures(stage, system)
+    train, held = ising_set(stage, system, "train"), ising_set(stage, system, "heldout")
+    model, history = train_classifier(
+        stage, system, train["spins"], train["label"], len(temps), stage.section.training
+    )
+    save_model(stage, f"{paths.CLASSIFIERS}/{system}.npz", model)
+    curves = per_class_curves(model, held["spins"], held["label"], len(temps))
+    readouts = [read(c, temps) for c in curves]
+    metrics = {
+        "single_accuracy": accuracy(model, held["spins"], held["label"]),
+        "chance": 1.0 / len(temps),
+        "collection_argmax_accuracy": float(
+            np.mean([r.argmax == t for r, t in zip(readouts, temps, strict=True)])
+        ),
+        "collection_mean_abs_error": float(
+            np.mean([abs(r.expected - t) for r, t in zip(readouts, temps, strict=True)])
+        ),
+    }
+    title = f"{system}: softmax averaged over held-out configurations at each T"
+    fig = plots_rbm.probability_curves(temps, curves, temps, "T (class)", title)
+    path = stage.path(f"reports/figures/rbm_classifier_{system}.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+    return metrics, history
 
+
+def mnist_classifier(stage: Stage) -> tuple[dict, object]:
+    """Split MNIST (written for rbm_mnist), train the digit classifier, read its test set."""
+    p = stage.section
     images, labels, source = load_mnist(p.mnist_path)
     split = mnist_split(len(labels), p.mnist_test_fraction, p.mnist_heldout_fraction, p.seed)
-    model, histories["mnist"] = train_classifier(
-        stage, "mnist", images[split["train"]], labels[split["train"]], 10, p.mnist_training
+    train = split["train"]
+    model, history = train_classifier(
+        stage, "mnist", images[train], labels[train], 10, p.mnist_training
     )
-    save_model(stage, "models/classifiers/mnist.npz", model)
+    save_model(stage, f"{paths.CLASSIFIERS}/mnist.npz", model)
     test = split["test"]
     curves = per_class_curves(model, images[test], labels[test], 10)
-    metrics["mnist"] = {
+    metrics = {
         "test_accuracy": accuracy(model, images[test], labels[test]),
         "chance": 0.1,
         "source": source,
-        "per_digit_train": np.bincount(labels[split["train"]], minlength=10).tolist(),
+        "per_digit_train": np.bincount(labels[train], minlength=10).tolist(),
         "collection_argmax_accuracy": float(np.mean(curves.argmax(axis=1) == np.arange(10))),
     }
-    fig = plots_rbm.probability_curves(
-        np.arange(10),
-        curves,
-        np.arange(10),
-        "digit (class)",
-        "MNIST: softmax averaged over test digits of each class",
-    )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/rbm_classifier_mnist.png"), fig), "figures"
-    )
+    title = "MNIST: softmax averaged over test digits of each class"
+    fig = plots_rbm.probability_curves(np.arange(10), curves, np.arange(10), "digit (class)", title)
+    path = stage.path("reports/figures/rbm_classifier_mnist.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
+    files = {name: {"images": images[idx], "labels": labels[idx]} for name, idx in split.items()}
+    meta = {"source": source, "sizes": {k: len(v) for k, v in split.items()}}
+    write_dataset(stage.path(paths.MNIST), files, meta)
+    return metrics, history
 
-    def build(tmp):
-        for name, idx in split.items():
-            write_npz(tmp / f"{name}.npz", images=images[idx], labels=labels[idx])
-        write_json(
-            tmp / "meta.json", {"source": source, "sizes": {k: len(v) for k, v in split.items()}}
-        )
 
-    replace_dir(stage.path(MNIST_DIR), build)
+def main() -> None:
+    stage = Stage("rbm_classifiers")
+    metrics, histories = {}, {}
+    for system in ("chain", "lattice"):
+        metrics[system], histories[system] = ising_classifier(stage, system)
+    metrics["mnist"], histories["mnist"] = mnist_classifier(stage)
     save_curves(stage, "rbm_classifiers", histories)
     stage.finish(metrics)

@@ -7,13 +7,14 @@ import numpy as np
 import torch
 
 from nnrg.models.classifier import mlp
-from nnrg.params import Params
+from nnrg.models.rbm import RbmTraining
+from nnrg.params import Params, RbmTrainingParams, library_config
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_json, read_npz
 from nnrg.stages.weights import load_weights
 
-ISING = {"chain": "data/ising_chain", "lattice": "data/ising_temperatures"}
-MNIST_DIR = "data/mnist"
+ISING = {"chain": paths.ISING_CHAIN, "lattice": paths.ISING_TEMPERATURES}
 MNIST_SIZES = [784, 196, 49, 20, 10]
 
 
@@ -47,7 +48,7 @@ def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int) ->
         classifier_sizes(stage.params, system, n_inputs, n_classes),
         "relu" if system == "mnist" else "tanh",
     )
-    return load_weights(model, stage.path(f"models/classifiers/{system}.npz"))
+    return load_weights(model, stage.path(f"{paths.CLASSIFIERS}/{system}.npz"))
 
 
 def mnist_split(
@@ -63,7 +64,14 @@ def mnist_split(
     }
 
 
-def epochs_for(t, n_train: int) -> int:
+def epochs_for(t: RbmTrainingParams, n_train: int) -> int:
     """``t.epochs``, raised so that small training sets still get ``t.min_updates`` updates."""
     per_epoch = max(1, -(-n_train // t.batch_size))
     return max(t.epochs, -(-t.min_updates // per_epoch))
+
+
+def rbm_training(t: RbmTrainingParams, n_train: int, seed: int, **overrides) -> RbmTraining:
+    """The library's CD recipe from a params section: epochs raised for small sets
+    (:func:`epochs_for`), the given seed, and any field overridden."""
+    fields = {"epochs": epochs_for(t, n_train), "seed": seed, **overrides}
+    return library_config(RbmTraining, t, **fields)

@@ -11,40 +11,30 @@ read-out averaged over starting temperatures, with its spread over seeds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
 from nnrg import plots_rbm
-from nnrg.analysis.rbm_flow import read_flow
+from nnrg.analysis.rbm_flow import magnetisation_modes, read_flow
 from nnrg.analysis.thermometry import (
-    CurveThermometer,
     chain_energy_per_spin,
     collection_distribution,
+    exact_energy_thermometer,
     lattice_energy_per_spin,
     read,
 )
-from nnrg.models.rbm import CD_MODES, FLOW_MODES, RBM, RbmTraining, train_rbm
-from nnrg.numerics.stats import mean_of_replicas
-from nnrg.physics.exact import chain_mean_energy, kaufman_energy_and_heat
+from nnrg.models.rbm import CD_MODES, FLOW_MODES, RBM, train_rbm
+from nnrg.numerics.stats import seed_summary
 from nnrg.physics.ising import BETA_C
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz, replace_dir, write_figure, write_npz, write_text
-from nnrg.stages.rbm_common import ISING, epochs_for, ising_set, load_classifier, temperatures
+from nnrg.stages.io import read_npz, write_csv, write_dir_npz, write_figure
+from nnrg.stages.rbm_common import ISING, ising_set, load_classifier, rbm_training, temperatures
 
 T_C = 1.0 / BETA_C
-# readings saturate at T = 50: energies that close to 0 do not resolve T any further
-REFERENCE_T = np.r_[np.linspace(0.02, 8.0, 400), np.geomspace(8.5, 50.0, 30)]
-
-
-def thermometer(system: str, size: int) -> CurveThermometer:
-    """Exact <H>/N vs T: transfer matrix for the chain, Kaufman for the L x L torus."""
-    if system == "chain":
-        energy = [chain_mean_energy(size, 1.0 / t) / size for t in REFERENCE_T]
-        ground = -1.0
-    else:
-        energy = [kaufman_energy_and_heat(size, 1.0 / t)[0] for t in REFERENCE_T]
-        ground = -2.0
-    return CurveThermometer(np.r_[0.0, REFERENCE_T], np.r_[ground, energy])
+OUT = "models/rbm_ising"
 
 
 def experiments(stage: Stage, temps: dict[str, np.ndarray]) -> dict[str, tuple[str, object]]:
@@ -80,139 +70,112 @@ def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.n
     return (train["spins"][selector[train["label"]]], test["spins"][selector[test["label"]]])
 
 
-def magnetisation_modes(states: list[np.ndarray]) -> dict[str, float]:
-    """Fractions of final states near m = -1, 0, +1 and how many of those hold >= 10%."""
-    m = np.concatenate([s.mean(axis=1) for s in states])
-    frac = {
-        "minus": float((m < -0.8).mean()),
-        "zero": float((np.abs(m) < 0.2).mean()),
-        "plus": float((m > 0.8).mean()),
-    }
-    return {**frac, "n_modes": int(sum(v >= 0.1 for v in frac.values()))}
+@dataclass
+class Context:
+    """What every experiment reads: temperatures, data sets, flow starts, read-outs."""
+
+    temps: dict[str, np.ndarray]
+    sets: dict[str, dict]
+    starts: dict[str, list[np.ndarray]]
+    classifiers: dict[str, torch.nn.Module]
+    energy: dict[str, Callable[[np.ndarray], float]]
 
 
-def summarise(values: list[float]) -> dict[str, float]:
-    """Mean, its standard error over seeds (``error``, with ``n``), and the spread (sample
-    standard deviation) over seeds."""
-    v = np.asarray(values, dtype=np.float64)
-    return {
-        **mean_of_replicas(v).as_dict(),
-        "spread": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-        "n_seeds": len(v),
+def context(stage: Stage) -> Context:
+    """Load both systems' sets and classifiers; starts are ``n_start`` held-out states per T."""
+    p = stage.section
+    temps = {s: temperatures(stage, s) for s in ISING}
+    sets = {s: {n: ising_set(stage, s, n) for n in ("train", "test", "heldout")} for s in ISING}
+    n_in = {s: sets[s]["train"]["spins"].shape[1] for s in ISING}
+    size = {"chain": n_in["chain"], "lattice": int(round(np.sqrt(n_in["lattice"])))}
+    classifiers = {s: load_classifier(stage, s, n_in[s], len(temps[s])) for s in ISING}
+    per_spin = {
+        "chain": chain_energy_per_spin,
+        "lattice": lambda v: lattice_energy_per_spin(v, size["lattice"]),
     }
+    therm = {s: exact_energy_thermometer(s, size[s]) for s in ISING}
+    energy = {s: (lambda v, s=s: float(therm[s](per_spin[s](v).mean()))) for s in ISING}
+    starts = {}
+    for s in ISING:
+        held = sets[s]["heldout"]
+        starts[s] = [held["spins"][held["label"] == k][: p.n_start] for k in range(len(temps[s]))]
+    return Context(temps, sets, starts, classifiers, energy)
+
+
+def cd_variant(stage: Stage, ctx: Context, name: str, system: str, cd: str, x_train, x_test,
+               out: dict) -> dict:  # fmt: skip
+    """One experiment under one CD variant: ``n_seeds`` RBMs, each flowed in both modes; the
+    per-mode summaries over seeds. RBM states, seed 0's flows and CSV rows go to ``out``."""
+    p, t_vals, clf = stage.section, ctx.temps[system], ctx.classifiers[system]
+    n_hidden = p.chain_hidden if system == "chain" else p.lattice_hidden
+    results = {f: {"classifier": [], "energy": [], "argmax": []} for f in FLOW_MODES}
+    modes: dict = {f: [] for f in FLOW_MODES}
+    for seed in range(p.n_seeds):
+        rbm = RBM(
+            x_train.shape[1], n_hidden, generator=torch.Generator().manual_seed(p.seed + seed)
+        )
+        tr = rbm_training(p.training, len(x_train), p.seed + seed, cd_mode=cd)
+        train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
+        out["models"][f"{name}__{cd}__seed{seed}"] = rbm.state()
+        for flow in FLOW_MODES:
+            res = read_flow(rbm, ctx.starts[system], p.flow_steps, flow, p.seed + seed, clf,
+                            t_vals, ctx.energy[system])  # fmt: skip
+            results[flow]["classifier"].append(float(res.expected[:, -1].mean()))
+            results[flow]["energy"].append(float(res.thermometer[:, -1].mean()))
+            results[flow]["argmax"].append(float(np.median(res.argmax[:, -1])))
+            if name.startswith("sparse"):
+                modes[flow].append(magnetisation_modes(res.final_states))
+            if seed == 0:
+                out["figures"][(name, cd, flow)] = res
+                out["rows"] += [(name, cd, flow, seed, t_vals[k], j, res.expected[k, j],
+                                 res.thermometer[k, j]) for k in range(len(t_vals))
+                                for j in range(p.flow_steps + 1)]  # fmt: skip
+        out["bar"].update()
+    return {f"flow_{f}": {**{key: seed_summary(v) for key, v in r.items()},
+                          **mean_modes(modes[f])} for f, r in results.items()}  # fmt: skip
+
+
+def mean_modes(entries: list[dict]) -> dict:
+    """``{"magnetisation": mean of each fraction over seeds}``, or {} for no entries."""
+    if not entries:
+        return {}
+    return {"magnetisation": {k: float(np.mean([e[k] for e in entries])) for k in entries[0]}}
+
+
+def run_experiment(stage: Stage, ctx: Context, name: str, system: str, selector, out: dict):
+    """Train and flow one experiment's RBMs under both CD variants; its metrics entry."""
+    x_train, x_test = training_data(stage, system, selector, ctx.sets[system])
+    clf, t_vals = ctx.classifiers[system], ctx.temps[system]
+    mix = read(collection_distribution(clf, torch.as_tensor(x_train)), t_vals)
+    entry: dict = {
+        "n_train": len(x_train),
+        "training_mixture": {"classifier": mix.expected, "energy": ctx.energy[system](x_train)},
+    }
+    for cd in CD_MODES:
+        entry[f"cd_{cd}"] = cd_variant(stage, ctx, name, system, cd, x_train, x_test, out)
+    return entry
 
 
 def main() -> None:
     stage = Stage("rbm_ising", uses=("rbm_classifiers",))
     p = stage.section
-    temps = {s: temperatures(stage, s) for s in ISING}
-    sets = {s: {n: ising_set(stage, s, n) for n in ("train", "test", "heldout")} for s in ISING}
-    sizes = {
-        "chain": sets["chain"]["train"]["spins"].shape[1],
-        "lattice": int(round(np.sqrt(sets["lattice"]["train"]["spins"].shape[1]))),
-    }
-    classifiers = {
-        s: load_classifier(stage, s, sets[s]["train"]["spins"].shape[1], len(temps[s]))
-        for s in ISING
-    }
-    thermometers = {s: thermometer(s, sizes[s]) for s in ISING}
-    energy_fn = {
-        "chain": chain_energy_per_spin,
-        "lattice": lambda v: lattice_energy_per_spin(v, sizes["lattice"]),
-    }
-    starts = {}
-    for s in ISING:
-        held = sets[s]["heldout"]
-        starts[s] = [held["spins"][held["label"] == k][: p.n_start] for k in range(len(temps[s]))]
-    metrics, rows, models, figures = (
-        {},
-        ["experiment,cd,flow,seed,t_start,step,classifier,energy"],
-        {},
-        {},
-    )
-    exps = experiments(stage, temps)
+    ctx = context(stage)
+    exps = experiments(stage, ctx.temps)
     bar = stage.progress(total=len(exps) * len(CD_MODES) * p.n_seeds, desc="RBMs")
-    for name, (system, selector) in exps.items():
-        x_train, x_test = training_data(stage, system, selector, sets[system])
-        t_vals, clf = temps[system], classifiers[system]
-
-        def therm(v: np.ndarray, s: str = system) -> float:
-            return float(thermometers[s](energy_fn[s](v).mean()))
-
-        mix = read(collection_distribution(clf, torch.as_tensor(x_train)), t_vals)
-        entry: dict = {
-            "n_train": len(x_train),
-            "training_mixture": {"classifier": mix.expected, "energy": therm(x_train)},
-        }
-        n_hidden = p.chain_hidden if system == "chain" else p.lattice_hidden
-        for cd in CD_MODES:
-            results = {f: {"classifier": [], "energy": [], "argmax": []} for f in FLOW_MODES}
-            extra: dict = {f: [] for f in FLOW_MODES}
-            for seed in range(p.n_seeds):
-                rbm = RBM(
-                    x_train.shape[1],
-                    n_hidden,
-                    generator=torch.Generator().manual_seed(p.seed + seed),
-                )
-                tr = RbmTraining(
-                    epochs_for(p.training, len(x_train)),
-                    p.training.lr,
-                    p.training.batch_size,
-                    p.training.k,
-                    cd,
-                    p.seed + seed,
-                )
-                train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
-                models[f"{name}__{cd}__seed{seed}"] = rbm.state()
-                for flow in FLOW_MODES:
-                    out = read_flow(
-                        rbm, starts[system], p.flow_steps, flow, p.seed + seed, clf, t_vals, therm
-                    )
-                    results[flow]["classifier"].append(float(out.expected[:, -1].mean()))
-                    results[flow]["energy"].append(float(out.thermometer[:, -1].mean()))
-                    results[flow]["argmax"].append(float(np.median(out.argmax[:, -1])))
-                    if name.startswith("sparse"):
-                        extra[flow].append(magnetisation_modes(out.final_states))
-                    if seed == 0:
-                        figures[(name, cd, flow)] = out
-                        rows += [
-                            f"{name},{cd},{flow},{seed},{t_vals[k]:g},{j},"
-                            f"{out.expected[k, j]:.4g},{out.thermometer[k, j]:.4g}"
-                            for k in range(len(t_vals))
-                            for j in range(p.flow_steps + 1)
-                        ]
-                bar.update()
-            entry[f"cd_{cd}"] = {
-                f"flow_{f}": {
-                    **{key: summarise(v) for key, v in r.items()},
-                    **(
-                        {
-                            "magnetisation": {
-                                k: float(np.mean([e[k] for e in extra[f]])) for k in extra[f][0]
-                            }
-                        }
-                        if extra[f]
-                        else {}
-                    ),
-                }
-                for f, r in results.items()
-            }
-        metrics[name] = entry
+    out: dict = {"models": {}, "figures": {}, "rows": [], "bar": bar}
+    metrics = {name: run_experiment(stage, ctx, name, system, selector, out)
+               for name, (system, selector) in exps.items()}  # fmt: skip
     bar.close()
-    metrics["sensitivity"] = sweep(
-        stage, sets["lattice"], starts["lattice"], classifiers["lattice"], temps["lattice"]
-    )
+    metrics["sensitivity"] = sweep(stage, ctx.sets["lattice"], ctx.starts["lattice"],
+                                   ctx.classifiers["lattice"], ctx.temps["lattice"])  # fmt: skip
     metrics["reference"] = {"t_c_exact": T_C}
-
-    replace_dir(
-        stage.path("models/rbm_ising"),
-        lambda tmp: [write_npz(tmp / f"{k}.npz", **v) for k, v in models.items()],
-    )
-    stage.add_artifact(stage.path("models/rbm_ising"), "models")
-    stage.add_artifact(
-        write_text(stage.path("reports/plots/rbm_ising_flows.csv"), "\n".join(rows) + "\n"), "plots"
-    )
-    save_figures(stage, figures, temps)
+    write_dir_npz(stage.path(OUT), out["models"])
+    stage.add_artifact(stage.path(OUT), "models")
+    columns = ["experiment", "cd", "flow", "seed", "t_start", "step", "classifier", "energy"]
+    formats = {"t_start": "g", "classifier": ".4g", "energy": ".4g"}
+    path = stage.path("reports/plots/rbm_ising_flows.csv")
+    stage.add_artifact(write_csv(path, columns, out["rows"], formats), "plots")
+    save_figures(stage, out["figures"], ctx.temps)
     stage.finish(metrics, method={"readout": "expected_T_of_mean_softmax"})
 
 
@@ -220,7 +183,7 @@ def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> di
     """Endpoint of the 2D all-T flow (sampled CD and flow, one seed) vs epochs and lr."""
     p = stage.section
     x_train, x_test = sets["train"]["spins"], sets["test"]["spins"]
-    grid, lines = {}, ["epochs,lr,endpoint_classifier"]
+    grid, rows = {}, []
     for epochs in (int(e) for e in p.sweep_epochs):
         for lr in p.sweep_lr:
             rbm = RBM(
@@ -230,15 +193,17 @@ def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> di
                 rbm,
                 torch.as_tensor(x_train),
                 torch.as_tensor(x_test),
-                RbmTraining(epochs, lr, p.training.batch_size, p.training.k, "sampled", p.seed),
+                rbm_training(
+                    p.training, len(x_train), p.seed, epochs=epochs, lr=lr, cd_mode="sampled"
+                ),  # fmt: skip
             )
             out = read_flow(rbm, starts, p.flow_steps, "sampled", p.seed, clf, t_vals)
             grid[f"e{epochs}_lr{lr:g}"] = float(out.expected[:, -1].mean())
-            lines.append(f"{epochs},{lr:g},{grid[f'e{epochs}_lr{lr:g}']:.4g}")
-    stage.add_artifact(
-        write_text(stage.path("reports/tables/rbm_ising_sensitivity.csv"), "\n".join(lines) + "\n"),
-        "tables",
-    )
+            rows.append((epochs, lr, grid[f"e{epochs}_lr{lr:g}"]))
+    columns = ["epochs", "lr", "endpoint_classifier"]
+    path = stage.path("reports/tables/rbm_ising_sensitivity.csv")
+    formats = {"lr": "g", "endpoint_classifier": ".4g"}
+    stage.add_artifact(write_csv(path, columns, rows, formats), "tables")
     values = np.array(list(grid.values()))
     return {
         "endpoints": grid,

@@ -16,32 +16,15 @@ import torch
 
 from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import distinct_endpoints, read_flow
-from nnrg.models.rbm import RBM, RbmTraining, train_rbm
+from nnrg.datasets import mixtures, noisy
+from nnrg.models.rbm import RBM, train_rbm
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import read_npz, replace_dir, write_figure, write_npz, write_text
-from nnrg.stages.rbm_common import MNIST_DIR, epochs_for, load_classifier
+from nnrg.stages.io import read_npz, write_csv, write_dir_npz, write_figure
+from nnrg.stages.rbm_common import load_classifier, rbm_training
 
 DIGITS = np.arange(10)
-
-
-def mixtures(a: np.ndarray, b: np.ndarray, per_alpha: int, rng: np.random.Generator) -> np.ndarray:
-    """(1 - alpha) a_i + alpha b_j for alpha = 0.1 ... 0.9, ``per_alpha`` random pairs each."""
-    out = []
-    for alpha in np.round(np.arange(1, 10) / 10, 1):
-        i = rng.integers(0, len(a), per_alpha)
-        j = rng.integers(0, len(b), per_alpha)
-        out.append((1 - alpha) * a[i] + alpha * b[j])
-    return np.concatenate(out) if out else np.empty((0, a.shape[1]))
-
-
-def noisy(x: np.ndarray, levels: list[float], rng: np.random.Generator) -> np.ndarray:
-    """Each level's share of ``x`` mixed with uniform {0, 1} noise: (1 - a) n + a eta."""
-    parts = np.array_split(rng.permutation(len(x)), len(levels))
-    out = [
-        (1 - a) * x[idx] + a * rng.integers(0, 2, size=x[idx].shape)
-        for a, idx in zip(levels, parts, strict=True)
-    ]
-    return np.concatenate(out)
+OUT = "models/rbm_mnist"
 
 
 def experiment_sets(
@@ -63,54 +46,45 @@ def experiment_sets(
     return out
 
 
-def main() -> None:
-    stage = Stage("rbm_mnist", uses=("rbm_classifiers",))
-    p = stage.section
-    data = {
-        n: read_npz(
-            stage.path(f"{MNIST_DIR}/{n}.npz"), require={"images": (None, 784), "labels": (None,)}
-        )
+def load_sets(stage: Stage) -> dict[str, dict[str, np.ndarray]]:
+    """The MNIST train / test / held-out split written by ``rbm_classifiers``."""
+    schema = {"images": (None, 784), "labels": (None,)}
+    return {
+        n: read_npz(stage.path(f"{paths.MNIST}/{n}.npz"), require=schema)
         for n in ("train", "test", "heldout")
     }
+
+
+def run_seed(stage: Stage, x_train, x_test, starts, clf, seed: int):
+    """Train one RBM (seed ``seed``) and flow every digit's starting set through it."""
+    p = stage.section
+    gen = torch.Generator().manual_seed(p.seed + seed)
+    rbm = RBM(784, p.hidden, units="binary", generator=gen)
+    tr = rbm_training(p.training, len(x_train), p.seed + seed)
+    train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
+    flow = read_flow(rbm, starts, p.flow_steps, "sampled", p.seed + seed, clf, DIGITS.astype(float))
+    return rbm, flow
+
+
+def run_experiments(stage: Stage, data: dict, sets: dict) -> tuple[dict, dict, dict, list]:
+    """Every experiment and seed: metrics, RBM states, seed 0's final distributions, rows."""
+    p = stage.section
     clf = load_classifier(stage, "mnist", 784, 10)
     held = data["heldout"]
     starts = [held["images"][held["labels"] == d][: p.n_start].astype(np.float64) for d in DIGITS]
-    rng = np.random.default_rng(p.seed)
-    sets = experiment_sets(data["train"], data["test"], p, rng)
-    metrics, models, finals = {}, {}, {}
-    rows = ["experiment,seed,start_digit,step,expected_digit,argmax_digit"]
+    metrics, models, finals, rows = {}, {}, {}, []
     bar = stage.progress(total=len(sets) * p.n_seeds, desc="MNIST RBMs")
     for name, (x_train, x_test) in sets.items():
         counts, ends = [], []
         for seed in range(p.n_seeds):
-            rbm = RBM(
-                784,
-                p.hidden,
-                units="binary",
-                generator=torch.Generator().manual_seed(p.seed + seed),
-            )
-            t = p.training
-            train_rbm(
-                rbm,
-                torch.as_tensor(x_train),
-                torch.as_tensor(x_test),
-                RbmTraining(
-                    epochs_for(t, len(x_train)), t.lr, t.batch_size, t.k, t.cd_mode, p.seed + seed
-                ),
-            )
+            rbm, out = run_seed(stage, x_train, x_test, starts, clf, seed)
             models[f"{name}__seed{seed}"] = rbm.state()
-            out = read_flow(
-                rbm, starts, p.flow_steps, "sampled", p.seed + seed, clf, DIGITS.astype(float)
-            )
             counts.append(distinct_endpoints(out.final_distribution, DIGITS))
             ends.append(out.final_distribution.argmax(axis=1).tolist())
             if seed == 0:
                 finals[name] = out.final_distribution
-                rows += [
-                    f"{name},{seed},{d},{j},{out.expected[d, j]:.4g},{out.argmax[d, j]:g}"
-                    for d in DIGITS
-                    for j in range(p.flow_steps + 1)
-                ]
+                rows += [(name, seed, d, j, out.expected[d, j], out.argmax[d, j])
+                         for d in DIGITS for j in range(p.flow_steps + 1)]  # fmt: skip
             bar.update()
         metrics[name] = {
             "n_train": len(x_train),
@@ -120,25 +94,26 @@ def main() -> None:
             "end_digit_per_start": ends,
         }
     bar.close()
-    replace_dir(
-        stage.path("models/rbm_mnist"),
-        lambda tmp: [write_npz(tmp / f"{k}.npz", **v) for k, v in models.items()],
-    )
-    stage.add_artifact(stage.path("models/rbm_mnist"), "models")
-    stage.add_artifact(
-        write_text(stage.path("reports/plots/rbm_mnist_flows.csv"), "\n".join(rows) + "\n"), "plots"
-    )
+    return metrics, models, finals, rows
+
+
+def main() -> None:
+    stage = Stage("rbm_mnist", uses=("rbm_classifiers",))
+    p = stage.section
+    data = load_sets(stage)
+    sets = experiment_sets(data["train"], data["test"], p, np.random.default_rng(p.seed))
+    metrics, models, finals, rows = run_experiments(stage, data, sets)
+    write_dir_npz(stage.path(OUT), models)
+    stage.add_artifact(stage.path(OUT), "models")
+    columns = ["experiment", "seed", "start_digit", "step", "expected_digit", "argmax_digit"]
+    path = stage.path("reports/plots/rbm_mnist_flows.csv")
+    formats = {"expected_digit": ".4g", "argmax_digit": "g"}
+    stage.add_artifact(write_csv(path, columns, rows, formats), "plots")
     fig = plots_rbm.endpoint_distributions(DIGITS, finals, "digit read-out", DIGITS)
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/rbm_mnist_endpoints.png"), fig), "figures"
-    )
+    path = stage.path("reports/figures/rbm_mnist_endpoints.png")
+    stage.add_artifact(write_figure(path, fig), "figures")
     per_digit = np.bincount(data["train"]["labels"], minlength=10)
     metrics["per_digit_train"] = per_digit.tolist()
-    stage.finish(
-        metrics,
-        method={
-            "train_digits_per_class": int(np.median(per_digit)),
-            "noise_values": [0, 1],
-            "fixed_point_count": "argmax_digit",
-        },
-    )
+    method = {"train_digits_per_class": int(np.median(per_digit)), "noise_values": [0, 1]}
+    method["fixed_point_count"] = "argmax_digit"
+    stage.finish(metrics, method=method)

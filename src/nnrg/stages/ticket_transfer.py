@@ -12,17 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_hnn
-from nnrg.analysis.imp_scaling import LossCurve, loss_curve, lowest_ticket_density
-from nnrg.models.hnn import LAYERS, from_state_arrays
-from nnrg.numerics.stats import mean_of_replicas
+from nnrg.analysis.imp_scaling import anchored_ticket_density, loss_curve, transfer_comparison
+from nnrg.models.hnn import LAYERS, BatchedHNN, from_state_arrays
 from nnrg.pruning.imp import train_hnn, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.hnn_common import METHOD, problem, training
-from nnrg.stages.io import read_json, read_npz, write_figure, write_text
+from nnrg.stages.io import read_json, read_npz, write_csv, write_figure
 
 DIRECTIONS = (("oscillator", "henon_heiles"), ("henon_heiles", "oscillator"))
 SHORT = {"oscillator": "NL", "henon_heiles": "HH"}
+# each direction's main mapping: outputs duplicated 2 -> 4, truncated 4 -> 2
+MAIN_VARIANTS = (
+    ("oscillator_to_henon_heiles", "duplicate"),
+    ("henon_heiles_to_oscillator", "truncate"),
+)
 
 
 def imp_record(stage: Stage, system: str) -> dict[str, np.ndarray]:
@@ -36,7 +41,7 @@ def imp_record(stage: Stage, system: str) -> dict[str, np.ndarray]:
             for kind in ("imp_mask", "initial_mask", "initial_weight", "initial_bias")
         ],
     ]
-    return read_npz(stage.path(f"models/imp_global/{system}.npz"), require=dict.fromkeys(names))
+    return read_npz(stage.path(f"{paths.IMP_GLOBAL}/{system}.npz"), require=dict.fromkeys(names))
 
 
 def mapped_variants(
@@ -59,21 +64,9 @@ def mapped_variants(
     return variants
 
 
-def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list[str]]:
-    """Train every mapped mask on ``target``; curves and metrics for one direction."""
-    p, gp = stage.section, stage.params.imp_global
-    src, tgt = imp_record(stage, source), imp_record(stage, target)
-    n_iter = src["imp_density"].shape[0]
-    picked = np.unique(np.r_[np.arange(0, n_iter, p.every), n_iter - 1])
-    shapes = {n: src[f"initial_mask_{n}"].shape[1:] for n in LAYERS}
-    src_masks = {
-        n: m[picked]
-        for n, m in unpack_masks({n: src[f"imp_mask_{n}"] for n in LAYERS}, shapes).items()
-    }
-    dim_target = tgt["initial_weight_output"].shape[-1]
-    rng = np.random.default_rng(p.seed)
-    variants = mapped_variants(src_masks, dim_target, p.controls, rng)
-    n_d, r = len(picked), src_masks["input"].shape[1]
+def transfer_model(tgt: dict, variants: dict, n_d: int, r: int) -> BatchedHNN:
+    """One batched model: every variant's masks at every density on the target's own initial
+    weights (replica j of each copy rewinds to the target's replica j)."""
     copies = len(variants) * n_d
     arrays = {}
     for n in LAYERS:
@@ -81,93 +74,73 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list[s
         arrays[f"bias_{n}"] = np.tile(tgt[f"initial_bias_{n}"], (copies, 1))
         stacked = np.stack([v[n] for v in variants.values()])  # (V, n_d, R, ...)
         arrays[f"mask_{n}"] = stacked.reshape(copies * r, *stacked.shape[3:])
-    model = from_state_arrays(arrays)
-    prob = problem(stage.params, target)
+    return from_state_arrays(arrays)
+
+
+def source_masks(stage: Stage, src: dict, tgt: dict) -> tuple[np.ndarray, dict]:
+    """The IMP iterations used (every ``every``-th and the last) and the mapped masks."""
+    p = stage.section
+    n_iter = src["imp_density"].shape[0]
+    picked = np.unique(np.r_[np.arange(0, n_iter, p.every), n_iter - 1])
+    shapes = {n: src[f"initial_mask_{n}"].shape[1:] for n in LAYERS}
+    unpacked = unpack_masks({n: src[f"imp_mask_{n}"] for n in LAYERS}, shapes)
+    masks = {n: m[picked] for n, m in unpacked.items()}
+    dim_target = tgt["initial_weight_output"].shape[-1]
+    rng = np.random.default_rng(p.seed)
+    return picked, mapped_variants(masks, dim_target, p.controls, rng)
+
+
+def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
+    """Train every mapped mask on ``target``; curves, metrics and CSV rows for one direction."""
+    p, gp = stage.section, stage.params.imp_global
+    src, tgt = imp_record(stage, source), imp_record(stage, target)
+    picked, variants = source_masks(stage, src, tgt)
+    n_d, r = len(picked), variants[next(iter(variants))]["input"].shape[1]
+    model = transfer_model(tgt, variants, n_d, r)
     tr = training(getattr(gp.training, target), p.seed)
-    bar = stage.progress(
-        total=tr.epochs, desc=f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets at once"
-    )
-    loss = train_hnn(model, prob, tr, progress=lambda _: bar.update())
+    desc = f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets at once"
+    bar = stage.progress(total=tr.epochs, desc=desc)
+    loss = train_hnn(model, problem(stage.params, target), tr, progress=lambda _: bar.update())
     bar.close()
     loss = loss.reshape(len(variants), n_d, r)
-    direct = tgt["imp_loss"][picked]
-    density = src["imp_density"][picked].mean(axis=1)
+    direct, density = tgt["imp_loss"][picked], src["imp_density"][picked].mean(axis=1)
     dense = float(np.exp(np.log(tgt["imp_loss"][0]).mean()))
     curves = {"direct IMP on target": loss_curve(density, direct)}
-    metrics: dict = {
-        "densities": int(n_d),
-        "target_dense_loss": dense,
-        "direct": {"lowest_ticket_density": _tickets(density, direct, dense, p.ticket_factor)},
-    }
+    ticket = anchored_ticket_density(density, direct, dense, p.ticket_factor)
+    metrics: dict = {"densities": int(n_d), "target_dense_loss": dense}
+    metrics["direct"] = {"lowest_ticket_density": ticket}
+    random = loss[-1] if "random" in variants else None
     for k, name in enumerate(variants):
-        lv = loss[k]
-        curves[f"transferred ({name})" if name != "random" else "random mask control"] = loss_curve(
-            density, lv
+        label = f"transferred ({name})" if name != "random" else "random mask control"
+        curves[label] = loss_curve(density, loss[k])
+        metrics[name] = transfer_comparison(
+            density,
+            loss[k],
+            direct,
+            dense,
+            p.ticket_factor,
+            p.beat_below,
+            random if name != "random" else None,
         )
-        log_ratio = np.log10(lv).mean(axis=1) - np.log10(direct).mean(axis=1)
-        below = density < p.beat_below
-        entry = {
-            "lowest_ticket_density": _tickets(density, lv, dense, p.ticket_factor),
-            "mean_log10_ratio_to_direct": float(log_ratio.mean()),
-            "fraction_below_beating_direct": float((log_ratio[below] < 0).mean())
-            if below.any()
-            else float("nan"),
-            "kept_density": float(
-                sum(variants[name][n].sum() for n in LAYERS)
-                / sum(variants[name][n].size for n in LAYERS)
-            ),
-        }
-        # the same ratios per replica (replica j of every curve starts from the target's
-        # initial weights j), averaged over densities: mean +- s.e. over replicas
-        entry["log10_ratio_to_direct"] = mean_of_replicas(
-            (np.log10(lv) - np.log10(direct)).mean(axis=0)
-        ).as_dict()
-        if name != "random" and "random" in variants:
-            entry["mean_log10_ratio_to_random"] = float(
-                (np.log10(lv).mean(axis=1) - np.log10(loss[-1]).mean(axis=1)).mean()
-            )
-            entry["log10_ratio_to_random"] = mean_of_replicas(
-                (np.log10(lv) - np.log10(loss[-1])).mean(axis=0)
-            ).as_dict()
-        metrics[name] = entry
-    rows = [
-        f"{SHORT[source]}->{SHORT[target]},{label},{d:.6g},{c.mean[i]:.6g},"
-        f"{c.low[i]:.6g},{c.high[i]:.6g}"
-        for label, c in curves.items()
-        for i, d in enumerate(c.density)
-    ]
+        kept = sum(variants[name][n].sum() for n in LAYERS)
+        metrics[name]["kept_density"] = float(kept / sum(variants[name][n].size for n in LAYERS))
+    direction = f"{SHORT[source]}->{SHORT[target]}"
+    rows = [(direction, label, d, c.mean[i], c.low[i], c.high[i])
+            for label, c in curves.items() for i, d in enumerate(c.density)]  # fmt: skip
     return curves, metrics, rows
-
-
-def _tickets(density: np.ndarray, loss: np.ndarray, dense: float, factor: float) -> float:
-    """Lowest density of the unbroken run of losses within ``factor`` of the target's dense."""
-    curve = loss_curve(density, loss)
-    anchored = LossCurve(
-        np.r_[1.0, curve.density],
-        np.r_[dense, curve.mean],
-        np.r_[dense, curve.low],
-        np.r_[dense, curve.high],
-    )
-    return lowest_ticket_density(anchored, factor)
 
 
 def sigma_prediction(stage: Stage, metrics: dict) -> dict:
     """Did the sigma signs predict transfer? The thesis expects tickets to transfer when the
     two nets share relevant / irrelevant directions; "transfer" here means the mapped masks
     beat random masks of equal per-layer density, in both directions."""
-    imp = read_json(stage.path("reports/metrics/imp_global.json"))
+    imp = read_json(stage.path(f"{paths.METRICS}/imp_global.json"))
     signs = {
         name: [np.sign(imp[name]["imp"]["sigma_fit"][layer]["mean"]) for layer in LAYERS]
         for name in SHORT
     }
     shared = signs["oscillator"] == signs["henon_heiles"]
-    beats = all(
-        metrics[key][variant]["mean_log10_ratio_to_random"] < 0
-        for key, variant in (
-            ("oscillator_to_henon_heiles", "duplicate"),
-            ("henon_heiles_to_oscillator", "truncate"),
-        )
-    )
+    beats = all(metrics[k][v]["mean_log10_ratio_to_random"] < 0 for k, v in MAIN_VARIANTS)
     return {
         "sigma_signs_shared": shared,
         "transfer_beats_random_both": beats,
@@ -175,45 +148,43 @@ def sigma_prediction(stage: Stage, metrics: dict) -> dict:
     }
 
 
-def main() -> None:
-    stage = Stage("ticket_transfer", uses=("imp_global", "dynamics"))
-    metrics, rows = {}, ["direction,curve,density,loss,loss_low,loss_high"]
-    for source, target in DIRECTIONS:
-        curves, m, r = transfer(stage, source, target)
-        key = f"{source}_to_{target}"
-        metrics[key] = m
-        rows += r
-        fig = plots_hnn.loss_vs_density(
-            {
-                f"{SHORT[source]} masks -> {SHORT[target]} network": {
-                    label: (c, None) for label, c in curves.items()
-                }
-            },
-            "density of the source IMP mask",
-            f"ticket transfer {SHORT[source]} -> "
-            f"{SHORT[target]} (geometric mean ± s.e. over replicas)",
-        )
-        stage.add_artifact(
-            write_figure(stage.path(f"reports/figures/transfer_{key}.png"), fig), "figures"
-        )
+def asymmetry(metrics: dict) -> dict:
+    """HH -> NL minus NL -> HH in mean log10 loss ratio to direct IMP (independent replicas:
+    errors add in quadrature)."""
+    errors = [metrics[k][v]["log10_ratio_to_direct"] for k, v in MAIN_VARIANTS]
     nl_hh = metrics["oscillator_to_henon_heiles"]["duplicate"]["mean_log10_ratio_to_direct"]
     hh_nl = metrics["henon_heiles_to_oscillator"]["truncate"]["mean_log10_ratio_to_direct"]
-    metrics["hh_to_nl_minus_nl_to_hh_log10_ratio"] = hh_nl - nl_hh
-    errors = [
-        metrics[k][v]["log10_ratio_to_direct"]
-        for k, v in (
-            ("oscillator_to_henon_heiles", "duplicate"),
-            ("henon_heiles_to_oscillator", "truncate"),
-        )
-    ]
-    metrics["hh_to_nl_minus_nl_to_hh"] = {  # independent replicas: errors add in quadrature
-        "mean": hh_nl - nl_hh,
-        "error": float(np.hypot(*[e["error"] for e in errors])),
-        "n": min(e["n"] for e in errors),
+    return {
+        "hh_to_nl_minus_nl_to_hh_log10_ratio": hh_nl - nl_hh,
+        "hh_to_nl_minus_nl_to_hh": {
+            "mean": hh_nl - nl_hh,
+            "error": float(np.hypot(*[e["error"] for e in errors])),
+            "n": min(e["n"] for e in errors),
+        },
     }
+
+
+def main() -> None:
+    stage = Stage("ticket_transfer", uses=("imp_global", "dynamics"))
+    metrics, rows = {}, []
+    for source, target in DIRECTIONS:
+        curves, metrics[f"{source}_to_{target}"], r = transfer(stage, source, target)
+        rows += r
+        panel = {label: (c, None) for label, c in curves.items()}
+        title = (f"ticket transfer {SHORT[source]} -> {SHORT[target]} (geometric mean ± s.e. "
+                 f"over replicas)")  # fmt: skip
+        fig = plots_hnn.loss_vs_density(
+            {f"{SHORT[source]} masks -> {SHORT[target]} network": panel},
+            "density of the source IMP mask",
+            title,
+        )
+        path = stage.path(f"reports/figures/transfer_{source}_to_{target}.png")
+        stage.add_artifact(write_figure(path, fig), "figures")
+    metrics.update(asymmetry(metrics))
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
-    stage.add_artifact(
-        write_text(stage.path("reports/plots/ticket_transfer.csv"), "\n".join(rows) + "\n"), "plots"
-    )
+    columns = ["direction", "curve", "density", "loss", "loss_low", "loss_high"]
+    table = write_csv(stage.path("reports/plots/ticket_transfer.csv"), columns, rows,
+                      dict.fromkeys(columns[2:], ".6g"))  # fmt: skip
+    stage.add_artifact(table, "plots")
     stage.finish(metrics, method=METHOD)

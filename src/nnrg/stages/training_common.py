@@ -8,8 +8,9 @@ import torch
 from nnrg import plots_training
 from nnrg.models.training import History, state_arrays, train, validation_split
 from nnrg.params import TrainingParams
+from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import write_figure, write_npz, write_text
+from nnrg.stages.io import write_csv, write_figure, write_npz
 
 # What our autoencoder losses are, for the claims engine: Keras's reported loss and val_loss
 # include the L1 penalty (study 001 trains with Keras); ours are the data loss alone.
@@ -79,13 +80,18 @@ def save_model(stage: Stage, path: str, model: torch.nn.Module) -> None:
 
 def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
     """Loss curves: ``reports/plots/<name>_loss.csv`` for dvc plots and a PNG figure."""
-    lines = ["model,epoch,train,validation"]
-    for model, h in histories.items():
-        for epoch, (a, b) in enumerate(zip(h.train, h.validation, strict=True)):
-            lines.append(f"{model},{epoch + 1},{a:.6g},{b:.6g}")
-    stage.add_artifact(
-        write_text(stage.path(f"reports/plots/{name}_loss.csv"), "\n".join(lines) + "\n"), "plots"
+    rows = [
+        (model, epoch + 1, a, b)
+        for model, h in histories.items()
+        for epoch, (a, b) in enumerate(zip(h.train, h.validation, strict=True))
+    ]
+    table = write_csv(
+        stage.path(f"reports/plots/{name}_loss.csv"),
+        ["model", "epoch", "train", "validation"],
+        rows,
+        {"train": ".6g", "validation": ".6g"},
     )
+    stage.add_artifact(table, "plots")
     fig = plots_training.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
     stage.add_artifact(
         write_figure(stage.path(f"reports/figures/{name}_training.png"), fig), "figures"
@@ -110,7 +116,7 @@ def read_wide_beta(stage: Stage, name: str) -> dict[str, np.ndarray]:
     from nnrg.stages.io import read_npz
 
     return read_npz(
-        stage.path(f"data/ising_wide/{name}.npz"),
+        stage.path(f"{paths.ISING_WIDE}/{name}.npz"),
         require=lattice_schema(stage.params.ising_wide.L, "beta"),
     )
 
