@@ -3,15 +3,16 @@
 import pytest
 import yaml
 
-from nnrg.cli import render_profile
-from nnrg.params import PROFILES, Params, ParamsError, flatten, from_dict, to_dict
+from nnrg.cli import profile_names, render_profile
+from nnrg.params import Params, ParamsError, flatten, from_dict, to_dict
+from tests.conftest import ROOT
 
 
 def test_defaults_validate():
     assert from_dict(to_dict(Params())) == Params()
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", profile_names(ROOT))
 def test_every_profile_renders_and_validates(profile, repo_root):
     tree = yaml.safe_load(render_profile(profile, repo_root))
     assert from_dict(tree).pipeline.profile == profile

@@ -14,8 +14,6 @@ from typing import Any, TypeVar, get_origin, get_type_hints
 
 T = TypeVar("T")
 
-PROFILES = ("default", "tiny", "paper")
-
 
 def _bound(
     lo: float | None = None,
@@ -40,7 +38,7 @@ def p(default: Any, lo: float | None = None, hi: float | None = None, **kw: Any)
 class PipelineParams:
     """Pipeline-wide settings."""
 
-    profile: str = p("default", choices=PROFILES)
+    profile: str = p("default")  # the profile it was generated from (profiles/<name>.yaml)
     experiment: str = p("nnrg")
 
 
@@ -151,18 +149,35 @@ class DynamicsParams:
 HNN_SYSTEMS = ("oscillator", "henon_heiles")
 
 
+TIME_NOISE = ("none", "uniform_clamped", "gaussian_reflected")
+KEEP = ("last_epoch", "best_of_final")
+
+
 @dataclass(frozen=True)
 class HnnTrainingParams:
-    """Adam on the HNN's Hamilton residual at ``n_points`` times in [0, t_max] (jittered each
-    epoch); lr decays from ``lr`` to ``lr_final`` (cosine) or stays at ``lr`` (constant);
-    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty."""
+    """Adam (``adam_betas``) on the HNN's Hamilton residual (study 000 eqs. 45 / 49: summed
+    over components, averaged over points) at ``n_points`` times in [0, t_max], perturbed each
+    epoch by ``time_noise`` with ``time_noise_scale`` grid spacings (uniform: half-width;
+    Gaussian: standard deviation, reflected at the ends); lr decays from ``lr`` to
+    ``lr_final`` (cosine) or stays at ``lr`` (constant); the network kept is the last epoch's
+    or, per replica, the lowest-loss one of the final ``keep_fraction`` of epochs;
+    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty.
+
+    The thesis trains "with the hyper-parameters of the paper" (Mattheakis et al.; their code,
+    mariosmat/hamiltonianNNetODEs: Adam betas (0.999, 0.9999), Gaussian noise of
+    0.03 t_max (oscillator) / 0.3 t_max (Henon-Heiles) grid spacings, best network of the last
+    20 % of epochs); ``profiles/paper.yaml`` and the paper-budget result set select that."""
 
     epochs: int = p(3000, 1, 10**7)
     lr: float = p(2e-2, 0.0, 1.0, lo_open=True)
     lr_final: float = p(1e-5, 0.0, 1.0)
     schedule: str = p("cosine", choices=("cosine", "constant"))
     n_points: int = p(50, 2, 10**6)
-    jitter: bool = p(True)
+    adam_betas: list = p([0.9, 0.999])
+    time_noise: str = p("uniform_clamped", choices=TIME_NOISE)
+    time_noise_scale: float = p(0.5, 0.0, 1e4)
+    keep: str = p("last_epoch", choices=KEEP)
+    keep_fraction: float = p(0.2, 0.0, 1.0, lo_open=True)
     energy_weight: float = p(0.0, 0.0, 1e6)
 
 

@@ -59,9 +59,17 @@ def enabled() -> bool:
 
 def store_root(root: Path) -> Path:
     """Where the MLflow store lives: ``DVC_ROOT`` (the parent repository, when DVC runs a
-    queued experiment in a temporary copy) if set, else the working copy ``root``."""
+    queued experiment in a temporary copy) if set, else the DVC repository holding ``root``
+    (the nearest ancestor with a ``.dvc`` directory: a result set in ``results/<name>/``
+    logs to the repository's one store), else ``root`` itself."""
     env = os.environ.get("DVC_ROOT")
-    return Path(env).resolve() if env else Path(root).resolve()
+    if env:
+        return Path(env).resolve()
+    here = Path(root).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".dvc").is_dir():
+            return candidate
+    return here
 
 
 def tracking_uri(root: Path) -> str:

@@ -110,3 +110,27 @@ def test_magnetisation_modes_fractions():
     states = [np.array([[1.0] * 4, [1.0] * 4, [-1.0] * 4, [1.0, -1.0, 1.0, -1.0]] * 5)]
     modes = magnetisation_modes(states)
     assert modes == {"minus": 0.25, "zero": 0.25, "plus": 0.5, "n_modes": 3}
+
+
+def test_transfer_readouts_of_known_curves():
+    from nnrg.analysis.transfer_readouts import figure_readouts
+
+    density = np.array([1.0, 0.8, 0.6, 0.4])
+    direct = np.full((4, 3), 1e-4)
+    loss = direct * np.array([[2.0], [1.5], [0.5], [20.0]])  # crosses between 0.8 and 0.6
+    out = figure_readouts(density, loss, direct, dense=1e-4)
+    assert len(out["crossings"]) == 2
+    assert out["crossing_near_0p65"] == pytest.approx(0.8 - 0.2 * np.log10(1.5) / np.log10(3))
+    assert out["min_ratio_to_dense_below_0p7"] == pytest.approx(0.5)
+    assert out["ratio_to_direct_below_0p65"]["max"] == pytest.approx(20.0)
+    assert out["ratio_to_direct_above_0p65"]["n"] == 2
+
+
+def test_layer_readouts_ratio_and_line_rms():
+    from nnrg.analysis.layer_readouts import line_rms, log10_ratio_at
+
+    density = np.repeat(np.array([[1.0], [0.7], [0.5], [0.3], [0.2]]), 2, axis=1)
+    loss = 1e-3 * density**-2.0  # an exact power law: rms 0
+    assert line_rms(density, loss, 0.0, 1.01) == pytest.approx(0.0, abs=1e-12)
+    out = log10_ratio_at(density, loss, 0.7)
+    assert out["mean"] == pytest.approx(-2 * np.log10(0.7)) and out["density"] == 0.7

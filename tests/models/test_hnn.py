@@ -44,9 +44,7 @@ def test_time_derivative_matches_finite_differences():
 
 
 def test_batched_and_one_at_a_time_training_agree():
-    tr = HnnTraining(
-        epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50, jitter=True, seed=3
-    )
+    tr = HnnTraining(epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50, seed=3)
     batched = BatchedHNN(3, 2, hidden=16, generator=torch.Generator().manual_seed(0))
     singles = []
     for r in range(3):
@@ -70,9 +68,7 @@ def test_training_lowers_residual_and_tracks_reference():
     t = np.linspace(0, np.pi, 100)
     tt = torch.tensor(t, dtype=torch.float32)
     before = evaluate_hnn(model, problem(np.pi), tt)[0]
-    tr = HnnTraining(
-        epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, jitter=True, seed=0
-    )
+    tr = HnnTraining(epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, seed=0)
     after = train_hnn(model, problem(np.pi), tr)[0]
     assert after < 1e-3 and after < before / 100
     ref = reference_trajectory(get_system("oscillator"), Z0.numpy().astype(float), t)
@@ -84,7 +80,13 @@ def test_training_lowers_residual_and_tracks_reference():
 def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
     model = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
     tr = HnnTraining(
-        epochs=5, lr=1e-2, lr_final=1e-3, schedule="constant", n_points=20, jitter=False, seed=0
+        epochs=5,
+        lr=1e-2,
+        lr_final=1e-3,
+        schedule="constant",
+        n_points=20,
+        seed=0,
+        time_noise="none",
     )
     result = imp(model, problem(1.0), tr, [PruneGroup(0, 2, ("hidden",), fraction=0.1)], 4)
     assert result.loss.shape == (5, 2) and result.layer_magnitude.shape == (5, 2, 3)
@@ -99,7 +101,7 @@ def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
 def test_small_layer_follows_the_schedule_where_round_of_remaining_would_stall():
     model = BatchedHNN(1, 2, hidden=50, generator=torch.Generator().manual_seed(0))
     tr = HnnTraining(
-        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     result = imp(
         model, problem(1.0), tr, [PruneGroup(0, 1, ("input",), fraction=0.01)], 230, retrain=False
@@ -112,7 +114,7 @@ def test_groups_prune_their_own_layers_with_their_own_method():
     base = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
     model = tiled(base, 3)
     tr = HnnTraining(
-        epochs=2, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+        epochs=2, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     groups = [
         PruneGroup(0, 2, ("output",), fraction=0.2, n_prunings=1),
@@ -133,7 +135,7 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
     with torch.no_grad():  # hidden and output at equal size but 100x different scale
         model.weights["output"].mul_(100.0)
     tr = HnnTraining(
-        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, jitter=False, seed=0
+        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     groups = [PruneGroup(0, 1, ("hidden", "output"), "layer_normalised", 0.1)]
     by_scale = imp(model, problem(1.0), tr, groups, 10, retrain=False)
@@ -143,7 +145,7 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
 
 def test_imp_rejects_groups_that_miss_replicas():
     model = BatchedHNN(3, 2, hidden=4)
-    tr = HnnTraining(1, 1e-3, 1e-3, "constant", 5, False, 0)
+    tr = HnnTraining(1, 1e-3, 1e-3, "constant", 5, 0, time_noise="none")
     with pytest.raises(ValueError, match="cover every replica"):
         imp(model, problem(1.0), tr, [PruneGroup(0, 2, LAYERS)], 1)
     with pytest.raises(ValueError, match="method"):

@@ -154,3 +154,24 @@ def transfer_comparison(
             (np.log10(loss) - np.log10(random)).mean(axis=0)
         ).as_dict()
     return out
+
+
+TICKET_FACTORS = (1.0, 2.0, 10.0)  # "comparable to the full model or better" (sec. 3.1): 1x first
+WINDOWS = {"below_dc": 0.0, "narrow": 0.5}  # slope over [r d_C, d_C): all below d_C, one halving
+
+
+def reading_grid(density: np.ndarray, loss: np.ndarray) -> dict[str, dict[str, float]]:
+    """The ticket and slope read-outs under every ticket factor and slope window: the thesis
+    does not say what "comparable" means nor over which densities it regresses."""
+    out = {}
+    for factor in TICKET_FACTORS:
+        d_c = lowest_ticket_density(loss_curve(density, loss), factor)
+        for name, ratio in WINDOWS.items():
+            fit = scaling_fit(density, loss, factor, ratio * d_c)
+            out[f"factor{factor:g}_{name}"] = {
+                "critical_density": fit.critical_density,
+                "slope": fit.slope,
+                "slope_error": fit.slope_error,
+                "n_points": fit.n_points,
+            }
+    return out

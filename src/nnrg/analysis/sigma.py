@@ -50,6 +50,14 @@ def thesis_sign_pattern(sigma: dict[str, dict]) -> bool:
     return sigma["input"]["mean"] > 0 > sigma["hidden"]["mean"] and sigma["output"]["mean"] > 0
 
 
+def alive_shares(magnitudes: np.ndarray) -> np.ndarray:
+    """Shares M_i(n) ``(R, n_used, L)`` from summed |m theta| ``(n_iter, R, L)``, up to the
+    first iteration where some replica's layer has lost every weight (share 0)."""
+    shares = np.transpose(magnitude_shares(magnitudes), (1, 0, 2))
+    dead = np.flatnonzero(~(shares > 0).all(axis=(0, 2)))
+    return shares[:, : dead[0] if len(dead) else shares.shape[1]]
+
+
 def sigma_metrics(magnitudes: np.ndarray, fraction: float, layers: tuple[str, ...]) -> dict:
     """Both sigma estimators per layer (named ``layers``) from summed |m theta|
     ``(n_iter, R, len(layers))``, the telescoping bound of the ratio estimator and the sign
@@ -57,9 +65,8 @@ def sigma_metrics(magnitudes: np.ndarray, fraction: float, layers: tuple[str, ..
 
     Iterations after a layer has lost every weight (share 0) are left out of the estimate.
     """
-    shares = np.transpose(magnitude_shares(magnitudes), (1, 0, 2))
-    alive = np.flatnonzero(~(shares > 0).all(axis=(0, 2)))
-    n_used = alive[0] if len(alive) else shares.shape[1]
+    shares = alive_shares(magnitudes)
+    n_used = shares.shape[1]
     est = layer_sigmas(shares[:, :n_used], fraction)
     out: dict[str, Any] = {
         f"sigma_{name}": {layer: e.as_dict() for layer, e in zip(layers, values, strict=True)}
@@ -103,3 +110,30 @@ def sign_verdict(system_metrics: dict, layers: tuple[str, ...]) -> dict:
         ),
         "imp_signs_matched_without_training": int(from_init),
     }
+
+
+def identity_residual(shares: np.ndarray, sigma: np.ndarray, fraction: float) -> np.ndarray:
+    """Eq. 35's consistency: shares sum to one, so sum_i M_i(n) lambda_i = 1 at every step for
+    the true lambda_i(n) = M_i(n+1) / M_i(n). A constant triple lambda_i = c^sigma_i is only
+    consistent with the shares where sum_i M_i(n) c^sigma_i - 1 (returned, ``(..., n_iter)``)
+    is ~0; ``shares`` ``(..., n_iter, n_layers)``, ``sigma`` ``(n_layers,)``."""
+    c = 1.0 / (1.0 - fraction)
+    return (np.asarray(shares) * c ** np.asarray(sigma, dtype=np.float64)).sum(axis=-1) - 1.0
+
+
+def windowed_sigmas(shares: np.ndarray, fraction: float, layers: tuple[str, ...]) -> dict:
+    """The ratio estimator over the first and second half of the steps, and the per-step
+    spread (standard deviation over steps of log_c(M(n+1)/M(n)), averaged over replicas):
+    how much the thesis's unstated averaging window matters. ``shares`` ``(R, n_iter, L)``."""
+    n = shares.shape[1]
+    logs = np.diff(np.log(shares), axis=1) / np.log(1.0 / (1.0 - fraction))  # (R, n - 1, L)
+    half = max(1, (n - 1) // 2)
+    out: dict[str, Any] = {}
+    for name, part in (("first_half", logs[:, :half]), ("second_half", logs[:, half:])):
+        if part.shape[1] == 0:
+            continue
+        est = [mean_of_replicas(part[:, :, k].mean(axis=1)) for k in range(len(layers))]
+        out[name] = {layer: e.as_dict() for layer, e in zip(layers, est, strict=True)}
+    spread = logs.std(axis=1, ddof=1).mean(axis=0) if logs.shape[1] > 1 else np.zeros(len(layers))
+    out["per_step_spread"] = dict(zip(layers, spread.tolist(), strict=True))
+    return out

@@ -48,8 +48,9 @@ KEYS = {
     "dispute",
     "context",
     "resolved",
+    "beside",
 }
-TEST_KEYS = {"kind", "target", "bound", "low", "high", "expected"}
+TEST_KEYS = {"kind", "target", "target_error", "bound", "low", "high", "expected"}
 DISPUTE_KEYS = {
     "metric",
     "error",
@@ -77,6 +78,16 @@ class Condition:
     ours: Any
     matched: bool
     free: str | None = None  # why the paper itself says the claim holds across this condition
+
+
+@dataclass(frozen=True)
+class Beside:
+    """The same quantity in another result set, shown next to ours and never judged (the
+    default profile's value beside a claim judged at the paper's budget)."""
+
+    label: str
+    value: float | None
+    error: float | None
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,7 @@ class Verdict:
     fragile: bool = False
     ad_hoc: str | None = None
     context: str | None = None
+    beside: list[Beside] = field(default_factory=list)
 
 
 def check_keys(claim: dict) -> None:
@@ -299,7 +311,17 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         n=n,
         ad_hoc=claim.get("tolerance_reason"),
         context=claim.get("context"),
+        beside=[
+            Beside(
+                b["label"], lookup(metrics, b["metric"]), _finite(lookup(metrics, b.get("error")))
+            )
+            for b in claim.get("beside") or []
+        ],
     )
+    # a target measured by us too (another system, another layer): its error counts as well
+    target_error = _finite(lookup(metrics, claim["test"].get("target_error")))
+    if target_error is not None:
+        error = math.hypot(error or 0.0, target_error)
     unresolved = _unresolved(claim, metrics, value)
     if value is None and unresolved is None:
         return Verdict(**base, status="pending", reason=f"no measurement yet ({claim['metric']})")
@@ -423,8 +445,9 @@ def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> lis
             claim["metric"],
             claim.get("error"),
             claim.get("n"),
-            *[claim["test"].get(k) for k in ("target", "bound", "low", "high")],
+            *[claim["test"].get(k) for k in ("target", "target_error", "bound", "low", "high")],
             *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
+            *[b.get(k) for b in claim.get("beside") or [] for k in ("metric", "error")],
             *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
             *[
                 k

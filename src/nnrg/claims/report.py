@@ -55,14 +55,16 @@ def _cell(text: Any) -> str:
 
 
 def ours(v: Verdict) -> str:
-    """Our value ± s.e. (n)."""
-    if v.value is None:
-        return "—"
-    text = fmt(v.value)
-    if v.error is not None and math.isfinite(v.error):
+    """Our value ± s.e. (n); then, not judged, the same quantity in other result sets."""
+    text = "—" if v.value is None else fmt(v.value)
+    if v.value is not None and v.error is not None and math.isfinite(v.error):
         text += f" ± {v.error:.2g}"
-    if v.n is not None:
+    if v.value is not None and v.n is not None:
         text += f" (n = {fmt(v.n)})"
+    for b in v.beside:
+        value = "—" if b.value is None else fmt(b.value)
+        err = f" ± {b.error:.2g}" if b.value is not None and b.error is not None else ""
+        text += f"; {b.label}: {value}{err}"
     return text
 
 

@@ -69,8 +69,10 @@ def solution(
 
 
 def residual_loss(system_field, t: torch.Tensor, z: torch.Tensor, dz: torch.Tensor) -> torch.Tensor:
-    """Mean squared residual of Hamilton's equations per replica, ``(R,)``."""
-    return ((dz - system_field(z)) ** 2).mean(dim=(1, 2))
+    """The thesis's loss per replica ``(R,)`` (study 000 eqs. 45 and 49): the squared
+    residuals of Hamilton's equations summed over the state's components and averaged over
+    the K time points, L = (1/K) sum_n sum_i (dz_i/dt - f_i(z))^2 at t_n."""
+    return ((dz - system_field(z)) ** 2).sum(dim=2).mean(dim=1)
 
 
 def weight_shapes(model: BatchedHNN) -> dict[str, tuple[int, ...]]:
@@ -94,6 +96,27 @@ def tiled(model: BatchedHNN, copies: int) -> BatchedHNN:
             out.biases[n].copy_(model.biases[n].repeat(copies, 1))
             out.masks[n] = model.masks[n].repeat(copies, 1, 1)
     return out
+
+
+def replica_subset(model: BatchedHNN, rows: torch.Tensor) -> BatchedHNN:
+    """A model of the replicas ``rows`` (indices) of ``model``: weights, biases and masks."""
+    out = BatchedHNN(
+        len(rows), model.weights["output"].shape[-1], hidden=model.weights["input"].shape[-1]
+    )
+    with torch.no_grad():
+        for n in LAYERS:
+            out.weights[n].copy_(model.weights[n][rows])
+            out.biases[n].copy_(model.biases[n][rows])
+            out.masks[n] = model.masks[n][rows].clone()
+    return out
+
+
+def assign_replicas(model: BatchedHNN, rows: torch.Tensor, part: BatchedHNN) -> None:
+    """Write ``part``'s weights and biases back into replicas ``rows`` of ``model``."""
+    with torch.no_grad():
+        for n in LAYERS:
+            model.weights[n][rows] = part.weights[n]
+            model.biases[n][rows] = part.biases[n]
 
 
 def state_arrays(model: BatchedHNN) -> dict[str, np.ndarray]:

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from nnrg.models.hnn import LAYERS, BatchedHNN, residual_loss, solution
+from nnrg.models.hnn import (
+    LAYERS,
+    BatchedHNN,
+    assign_replicas,
+    replica_subset,
+    residual_loss,
+    solution,
+)
 from nnrg.pruning.mask import keep_largest, scheduled_keep
 
 PRUNE_METHODS = ("magnitude", "random", "layer_normalised")
@@ -45,8 +52,12 @@ class HnnTraining:
     lr_final: float
     schedule: str  # "cosine" | "constant"
     n_points: int
-    jitter: bool
     seed: int
+    adam_betas: tuple[float, float] | list[float] = (0.9, 0.999)
+    time_noise: str = "uniform_clamped"  # "none" | "uniform_clamped" | "gaussian_reflected"
+    time_noise_scale: float = 0.5  # grid spacings: uniform half-width, Gaussian std
+    keep: str = "last_epoch"  # "last_epoch" | "best_of_final"
+    keep_fraction: float = 0.2
     energy_weight: float = 0.0
 
 
@@ -59,6 +70,62 @@ def learning_rate(tr: HnnTraining, epoch: int) -> float:
             1 + math.cos(math.pi * epoch / tr.epochs)
         )
     raise ValueError(f"schedule must be 'cosine' or 'constant', got {tr.schedule!r}")
+
+
+def perturbed_times(
+    grid: torch.Tensor, t_max: float, tr: HnnTraining, gen: torch.Generator
+) -> torch.Tensor:
+    """This epoch's evaluation times: the grid, moved by ``tr.time_noise`` with
+    ``tr.time_noise_scale`` grid spacings.
+
+    ``uniform_clamped``: uniform in +- scale spacings, clamped to [0, t_max].
+    ``gaussian_reflected``: Gaussian with standard deviation scale spacings, reflected at 0 and
+    t_max (Mattheakis et al.'s ``perturbPoints``; their code also moves the third point to
+    t = 1, which is not copied).
+    """
+    dt = t_max / max(tr.n_points - 1, 1)
+    if tr.time_noise == "none":
+        return grid
+    if tr.time_noise == "uniform_clamped":
+        u = torch.rand(tr.n_points, generator=gen) - 0.5
+        return (grid + u * (2 * tr.time_noise_scale * dt)).clamp(0.0, t_max)
+    if tr.time_noise == "gaussian_reflected":
+        t = grid + torch.randn(tr.n_points, generator=gen) * (tr.time_noise_scale * dt)
+        t = torch.where(t < 0, -t, t)
+        return torch.where(t > t_max, 2 * t_max - t, t).clamp(0.0, t_max)
+    raise ValueError(f"time_noise must be one of none, uniform_clamped, gaussian_reflected, "
+                     f"got {tr.time_noise!r}")  # fmt: skip
+
+
+class BestOfWindow:
+    """Per replica, the parameters with the lowest training loss seen in the final
+    ``fraction`` of epochs (epoch > (1 - fraction) * epochs, as Mattheakis et al.'s code), kept
+    as they were when that loss was evaluated, i.e. before the optimizer step."""
+
+    def __init__(self, model: BatchedHNN, epochs: int, fraction: float) -> None:
+        self.model, self.start = model, (1.0 - fraction) * epochs
+        self.best = torch.full((model.n_replicas,), math.inf, dtype=torch.float64)
+        self.weights = {n: w.detach().clone() for n, w in model.weights.items()}
+        self.biases = {n: b.detach().clone() for n, b in model.biases.items()}
+
+    def offer(self, epoch: int, loss: torch.Tensor) -> None:
+        """Record the current parameters of every replica whose ``loss`` ``(R,)`` improved."""
+        if epoch <= self.start:
+            return
+        better = loss.detach().double() < self.best
+        if bool(better.any()):
+            self.best = torch.where(better, loss.detach().double(), self.best)
+            for n in self.weights:
+                self.weights[n][better] = self.model.weights[n].detach()[better]
+                self.biases[n][better] = self.model.biases[n].detach()[better]
+
+    def restore(self) -> None:
+        """Load the kept parameters into the model (replicas never offered keep their last)."""
+        seen = torch.isfinite(self.best)
+        with torch.no_grad():
+            for n in self.weights:
+                self.model.weights[n][seen] = self.weights[n][seen]
+                self.model.biases[n][seen] = self.biases[n][seen]
 
 
 def problem_loss(
@@ -78,31 +145,39 @@ def train_hnn(
     problem: HnnProblem,
     tr: HnnTraining,
     progress: Callable[[int], None] | None = None,
+    trace: list[np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Train all replicas at once; returns each replica's final residual loss on the grid.
+    """Train all replicas at once; returns each kept network's residual loss on the grid.
 
     The loss summed over replicas has, for each replica, exactly that replica's gradient, so
-    batching changes no replica's trajectory. Time points are jittered each epoch if asked.
+    batching changes no replica's trajectory. Time points are perturbed each epoch
+    (:func:`perturbed_times`); the kept network is the last or the best of the final window
+    (:class:`BestOfWindow`). ``trace`` (if given) receives each epoch's training loss ``(R,)``.
     """
     gen = torch.Generator().manual_seed(tr.seed)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=tr.lr)
+    betas = (float(tr.adam_betas[0]), float(tr.adam_betas[1]))
+    opt = torch.optim.Adam(params, lr=tr.lr, betas=betas)
     grid = torch.linspace(0.0, problem.t_max, tr.n_points)
-    dt = problem.t_max / max(tr.n_points - 1, 1)
+    keeper = (
+        BestOfWindow(model, tr.epochs, tr.keep_fraction) if tr.keep == "best_of_final" else None
+    )
     for epoch in range(tr.epochs):
         for group in opt.param_groups:
             group["lr"] = learning_rate(tr, epoch)
-        t = grid
-        if tr.jitter:
-            t = (grid + (torch.rand(tr.n_points, generator=gen) - 0.5) * dt).clamp(
-                0.0, problem.t_max
-            )
-        loss = problem_loss(model, problem, t, tr.energy_weight).sum()
+        t = perturbed_times(grid, problem.t_max, tr, gen)
+        per_replica = problem_loss(model, problem, t, tr.energy_weight)
+        if keeper is not None:
+            keeper.offer(epoch, per_replica)
+        if trace is not None:
+            trace.append(per_replica.detach().numpy().copy())
         opt.zero_grad()
-        loss.backward()
+        per_replica.sum().backward()
         opt.step()
         if progress is not None:
             progress(epoch)
+    if keeper is not None:
+        keeper.restore()
     return evaluate_hnn(model, problem, grid)
 
 
@@ -187,6 +262,34 @@ def _scores(
     return scores
 
 
+def active_rows(groups: list[PruneGroup], iteration: int) -> list[int]:
+    """Replicas still in their schedule at ``iteration`` (a group with ``n_prunings`` = k is
+    trained at iterations 0 .. k and then stops)."""
+    return [
+        r
+        for g in groups
+        if g.n_prunings is None or iteration <= g.n_prunings
+        for r in range(g.start, g.stop)
+    ]
+
+
+def train_active(
+    model: BatchedHNN, problem: HnnProblem, tr: HnnTraining, groups: list[PruneGroup], it: int
+) -> np.ndarray:
+    """Train the replicas still in their schedule; the others' losses are NaN (their last
+    iteration's network is what is read)."""
+    rows = active_rows(groups, it)
+    if len(rows) == model.n_replicas:
+        return train_hnn(model, problem, tr)
+    loss = np.full(model.n_replicas, np.nan)
+    if rows:
+        index = torch.tensor(rows)
+        part = replica_subset(model, index)
+        loss[rows] = train_hnn(part, problem, tr)
+        assign_replicas(model, index, part)
+    return loss
+
+
 def imp(
     model: BatchedHNN,
     problem: HnnProblem,
@@ -217,8 +320,9 @@ def imp(
                 model.weights[n].copy_(init_w[n])
                 model.biases[n].copy_(init_b[n])
         losses.append(
-            train_hnn(model, problem, tr) if retrain else evaluate_hnn(model, problem, grid)
-        )
+            train_active(model, problem, tr, groups, it) if retrain
+            else evaluate_hnn(model, problem, grid)
+        )  # fmt: skip
         mags.append(layer_magnitudes(model))
         kept = np.stack(
             [model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).numpy() for n in LAYERS],

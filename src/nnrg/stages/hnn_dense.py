@@ -68,5 +68,8 @@ def solver_metrics(loss: np.ndarray, errors: dict[str, np.ndarray], epochs: int)
             for key in ("max_position_error", "max_momentum_error", "max_energy_drift")
         },
         "worst_replica_position_error": float(errors["max_position_error"].max()),
+        # per replica, so a stalled one is seen rather than averaged in
+        "max_position_error_replicas": [float(v) for v in errors["max_position_error"]],
+        "stalled_replicas": outliers(np.log10(loss)),
         "max_position_error_median": median_of_replicas(errors["max_position_error"]).as_dict(),
     }

@@ -14,9 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_hnn
-from nnrg.analysis.imp_scaling import LossCurve, loss_curve, scaling_fit
-from nnrg.analysis.sigma import sigma_metrics, sign_verdict
+from nnrg.analysis.imp_scaling import LossCurve, loss_curve, reading_grid, scaling_fit
+from nnrg.analysis.sigma import (
+    alive_shares,
+    identity_residual,
+    sigma_metrics,
+    sign_verdict,
+    windowed_sigmas,
+)
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
+from nnrg.numerics.stats import mean_of_replicas
 from nnrg.pruning.imp import ImpResult, PruneGroup
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
@@ -24,7 +31,8 @@ from nnrg.stages.hnn_common import METHOD, SYSTEMS, new_model, problem, run_imp,
 from nnrg.stages.io import replace_dir, write_csv, write_figure, write_npz
 
 TRAINED = ("imp", "random", "layer_normalised")
-THESIS_SIGMA = {"oscillator": [2.48, -0.17, 5.24], "henon_heiles": [2.64, -0.12, 4.43]}
+# Table 2 (sec. 9): sigma_1, sigma_2, sigma_3 per system, as quoted
+THESIS_SIGMA = {"oscillator": [2.4778, -0.1710, 5.2449], "henon_heiles": [2.6447, -0.1205, 4.4276]}
 
 
 CURVE_COLUMNS = ["system", "method", "iteration", "density", "loss", "loss_low", "loss_high"]
@@ -57,14 +65,29 @@ def train_methods(stage: Stage, name: str, k_system: int) -> tuple[dict[str, Imp
     return results, state_arrays(base)
 
 
-def method_metrics(res: ImpResult, method: str, p) -> tuple[dict, LossCurve]:
+def method_metrics(res: ImpResult, method: str, p, system: str) -> tuple[dict, LossCurve]:
     """sigma estimates, and (for the retrained methods) the scaling fit and final density."""
     entry = sigma_metrics(res.layer_magnitude, p.fraction, LAYERS)
+    shares = alive_shares(res.layer_magnitude)
+    entry["sigma_windows"] = windowed_sigmas(shares, p.fraction, LAYERS)
+    ours = [entry["sigma_fit"][layer]["mean"] for layer in LAYERS]
+    entry["identity"] = {
+        name: identity_summary(identity_residual(shares, sigma, p.fraction))
+        for name, sigma in (("thesis", THESIS_SIGMA[system]), ("ours_fit", ours))
+    }
     curve = loss_curve(res.density, res.loss)
     if method != "no_retraining":
         entry["scaling"] = scaling_fit(res.density, res.loss, p.ticket_factor).as_dict()
+        entry["readings"] = reading_grid(res.density, res.loss)
         entry["final_density"] = float(curve.density[-1])
     return entry, curve
+
+
+def identity_summary(residual: np.ndarray) -> dict:
+    """Eq. 35 residual ``(R, n)``: its mean over steps (mean +- s.e. over replicas) and the
+    largest |residual| anywhere."""
+    return {**mean_of_replicas(residual.mean(axis=1)).as_dict(),
+            "max_abs": float(np.abs(residual).max())}  # fmt: skip
 
 
 def system_figure(stage: Stage, name: str, results: dict[str, ImpResult]) -> None:
@@ -121,7 +144,7 @@ def run_system(stage: Stage, name: str, k: int, curves: list, table: list) -> tu
     results, initial = train_methods(stage, name, k)
     metrics = {}
     for method, res in results.items():
-        metrics[method], curve = method_metrics(res, method, stage.section)
+        metrics[method], curve = method_metrics(res, method, stage.section, name)
         curves += [(name, method, i, *v) for i, v in enumerate(
             zip(curve.density, curve.mean, curve.low, curve.high, strict=True))]  # fmt: skip
         for est in ("ratio", "fit"):

@@ -12,7 +12,9 @@ import numpy as np
 
 from nnrg import plots_hnn
 from nnrg.analysis.imp_scaling import loss_curve, scaling_fit
+from nnrg.analysis.layer_readouts import line_rms, log10_ratio_at
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
+from nnrg.numerics.stats import Estimate, difference
 from nnrg.pruning.imp import ImpResult, PruneGroup
 from nnrg.stages.base import Stage
 from nnrg.stages.hnn_common import METHOD, new_model, problem, run_imp, training
@@ -39,6 +41,8 @@ def rate_metrics(stage: Stage, result: ImpResult, pairs: list, fraction: float, 
             **fit.as_dict(),
             "critical_exponent": -fit.slope,
             "final_layer_density": float(curve.density[-1]),
+            "log10_ratio_at_0p7": log10_ratio_at(density, res.loss, 0.7),
+            "line_rms": line_rms(density, res.loss, 0.0, fit.critical_density),
         }
         panels[f"{name} layer only"] = {f"IMP {tag}": (curve, fit)}
         rows += [(fraction, name, i, *v) for i, v in enumerate(
@@ -54,7 +58,20 @@ def rate_metrics(stage: Stage, result: ImpResult, pairs: list, fraction: float, 
              f"± s.e.)")  # fmt: skip
     fig = plots_hnn.loss_vs_density(panels, "density of the pruned layer", title)
     write_figure(stage.path(f"reports/figures/imp_layers/{tag}.png"), fig)
-    return {"fraction": fraction, "iterations": n_iter, "layers": fits}
+    return {"fraction": fraction, "iterations": n_iter, "layers": fits, **layer_order(fits)}
+
+
+def layer_order(fits: dict) -> dict:
+    """Table 1's order of the exponents (input > output > hidden) as differences with their
+    errors, and whether the output curve follows its line most closely (fig. 1 text)."""
+    est = {n: Estimate(fits[n]["critical_exponent"], fits[n]["slope_error"], fits[n]["n_replicas"])
+           for n in LAYERS}  # fmt: skip
+    rms = {n: fits[n]["line_rms"] for n in LAYERS}
+    return {
+        "input_minus_output": difference(est["input"], est["output"]),
+        "output_minus_hidden": difference(est["output"], est["hidden"]),
+        "output_most_stable": bool(rms["output"] < min(rms["input"], rms["hidden"])),
+    }
 
 
 def rate_tag(fraction: float) -> str:

@@ -93,9 +93,19 @@ def load_yaml(path: Path) -> Any:
             raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """The safe dumper without anchors and aliases: a value shared by two keys is written out
+    twice, so every key of a params file reads on its own."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_yaml(data: Any) -> str:
     """YAML text with keys in insertion order."""
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100)
+    return yaml.dump(
+        data, Dumper=_PlainDumper, sort_keys=False, default_flow_style=False, width=100
+    )
 
 
 def load_params(root: Path | None = None) -> Params:

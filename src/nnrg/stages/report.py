@@ -3,6 +3,7 @@ metrics (see :mod:`nnrg.claims` for the statuses and the rule) and write the rep
 
 from __future__ import annotations
 
+from nnrg import resultsets
 from nnrg.claims import evaluate
 from nnrg.claims.report import as_json, render_markdown, summary
 from nnrg.stages.base import Stage
@@ -16,6 +17,9 @@ def main() -> None:
     registry = load_yaml(stage.path(stage.section.claims_file)) or {}
     # the report's own outputs (claims.json, report.json) are not evidence for the claims
     metrics = load_metrics_dir(stage.path("reports/metrics"), exclude=(SELF, "report"))
+    for name in resultsets.discover(stage.root):  # results/<name>/: its stages as <name>/<stage>
+        found = load_metrics_dir(resultsets.set_dir(stage.root, name) / "reports" / "metrics")
+        metrics.update({f"{name}/{s}": m for s, m in found.items()})
     verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
     studies = {str(k): v for k, v in (registry.get("studies") or {}).items()}
     table = write_text(

@@ -13,7 +13,9 @@ import numpy as np
 
 from nnrg import plots_hnn
 from nnrg.analysis.imp_scaling import anchored_ticket_density, loss_curve, transfer_comparison
+from nnrg.analysis.transfer_readouts import figure_readouts
 from nnrg.models.hnn import LAYERS, BatchedHNN, from_state_arrays
+from nnrg.numerics.stats import Estimate, difference
 from nnrg.pruning.imp import train_hnn, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
 from nnrg.stages import paths
@@ -122,6 +124,7 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
             p.beat_below,
             random if name != "random" else None,
         )
+        metrics[name]["figure"] = figure_readouts(density, loss[k], direct, dense)
         kept = sum(variants[name][n].sum() for n in LAYERS)
         metrics[name]["kept_density"] = float(kept / sum(variants[name][n].size for n in LAYERS))
     direction = f"{SHORT[source]}->{SHORT[target]}"
@@ -145,6 +148,27 @@ def sigma_prediction(stage: Stage, metrics: dict) -> dict:
         "sigma_signs_shared": shared,
         "transfer_beats_random_both": beats,
         "sigma_prediction_holds": shared == beats,
+    }
+
+
+def sigma_across_systems(stage: Stage) -> dict:
+    """sigma_i(oscillator) - sigma_i(Henon-Heiles) per layer and estimator, with errors in
+    quadrature (independent replicas): the thesis finds sigma_1, sigma_2 alike across the
+    systems and sigma_3 different (sec. 9), which is what makes transfer plausible."""
+    imp = read_json(stage.path(f"{paths.METRICS}/imp_global.json"))
+
+    def est(system: str, estimator: str, layer: str) -> Estimate:
+        e = imp[system]["imp"][f"sigma_{estimator}"][layer]
+        return Estimate(e["mean"], e["error"], e["n"])
+
+    return {
+        estimator: {
+            layer: difference(
+                est("oscillator", estimator, layer), est("henon_heiles", estimator, layer)
+            )
+            for layer in LAYERS
+        }
+        for estimator in ("ratio", "fit")
     }
 
 
@@ -181,6 +205,7 @@ def main() -> None:
         path = stage.path(f"reports/figures/transfer_{source}_to_{target}.png")
         stage.add_artifact(write_figure(path, fig), "figures")
     metrics.update(asymmetry(metrics))
+    metrics["sigma_across_systems"] = sigma_across_systems(stage)
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
     columns = ["direction", "curve", "density", "loss", "loss_low", "loss_high"]
