@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 RUN := PATH="$(BIN):$$PATH" DVC_NO_ANALYTICS=1
 P ?= default
 
-.PHONY: help install repro test test-all test-browser browser-deps lint format ui profile baselines bench \
+.PHONY: help install repro paper-budget test test-all test-browser browser-deps lint format ui profile baselines bench \
 	check-metrics clean-venv
 
 help:  ## list the targets
@@ -25,6 +25,11 @@ repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show
 	$(RUN) dvc repro
 	$(RUN) python -m nnrg readme
 	@cat reports/claims.md
+
+paper-budget: install  ## rebuild the paper-budget result set (results/paper_budget/, ~1 h on 2 cores)
+	$(RUN) python -m nnrg resultset paper_budget
+	$(RUN) dvc repro results/paper_budget/dvc.yaml
+	$(RUN) dvc repro report
 
 test: install  ## lint, format check, mypy, then the fast suite (tiny pipeline end to end, doctests)
 	$(RUN) ruff check src tests benchmarks

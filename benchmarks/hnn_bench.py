@@ -22,9 +22,7 @@ PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
 
 def rate(n_replicas: int, epochs: int, batched: bool) -> float:
     """Replicate-epochs per second of wall time."""
-    tr = HnnTraining(
-        epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200, seed=0
-    )
+    tr = HnnTraining(epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200, seed=0)
     models = (
         [BatchedHNN(n_replicas, 2)] if batched else [BatchedHNN(1, 2) for _ in range(n_replicas)]
     )
