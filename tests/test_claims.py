@@ -11,7 +11,7 @@ import yaml
 from nnrg.claims import STATUSES, K, evaluate, registry_problems
 from nnrg.claims.report import as_json, counts, readme_block, render_markdown
 from nnrg.claims.rules import Criterion, decide, fmt, quoted_precision
-from nnrg.stages.io import load_metrics_dir
+from nnrg.stages.report import evidence
 
 RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
 METRICS = {
@@ -236,7 +236,7 @@ def test_report_groups_by_study_and_keeps_checks_and_definitions_apart():
 @pytest.fixture(scope="module")
 def committed(repo_root):
     registry = yaml.safe_load((repo_root / "reports/claims.yaml").read_text())
-    metrics = load_metrics_dir(repo_root / "reports/metrics", exclude=("claims", "report"))
+    metrics = evidence(repo_root)
     return registry, metrics
 
 

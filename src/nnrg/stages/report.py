@@ -3,6 +3,8 @@ metrics (see :mod:`nnrg.claims` for the statuses and the rule) and write the rep
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nnrg import resultsets
 from nnrg.claims import evaluate
 from nnrg.claims.report import as_json, render_markdown, summary
@@ -12,14 +14,21 @@ from nnrg.stages.io import load_metrics_dir, load_yaml, write_json, write_text
 SELF = "claims"
 
 
+def evidence(root: Path) -> dict:
+    """Every stage's metrics: the root's as ``<stage>``, each result set's as
+    ``<name>/<stage>`` (the report's own outputs are not evidence for the claims)."""
+    metrics = load_metrics_dir(root / "reports" / "metrics", exclude=(SELF, "report"))
+    for name in resultsets.discover(root):
+        found = load_metrics_dir(resultsets.set_dir(root, name) / "reports" / "metrics")
+        metrics.update({f"{name}/{s}": m for s, m in found.items()})
+    return metrics
+
+
 def main() -> None:
     stage = Stage("report")
     registry = load_yaml(stage.path(stage.section.claims_file)) or {}
     # the report's own outputs (claims.json, report.json) are not evidence for the claims
-    metrics = load_metrics_dir(stage.path("reports/metrics"), exclude=(SELF, "report"))
-    for name in resultsets.discover(stage.root):  # results/<name>/: its stages as <name>/<stage>
-        found = load_metrics_dir(resultsets.set_dir(stage.root, name) / "reports" / "metrics")
-        metrics.update({f"{name}/{s}": m for s, m in found.items()})
+    metrics = evidence(stage.root)
     verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
     studies = {str(k): v for k, v in (registry.get("studies") or {}).items()}
     table = write_text(
