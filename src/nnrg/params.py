@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, get_origin, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
 
@@ -287,6 +287,9 @@ class TrainingParams:
     l1: float = p(1e-6, 0.0, 1.0)
     validation_fraction: float = p(0.2, 0.0, 0.9)
     seed: int = p(0, 0, 2**32 - 1)
+    # early stopping: epochs without a better validation loss before stopping (the best
+    # epoch's weights are kept); null trains every epoch and keeps the last
+    patience: int | None = p(None, 1, 10**5)
 
 
 @dataclass(frozen=True)
@@ -295,8 +298,14 @@ class BetaRegressorParams:
 
     hidden: int = p(512, 1, 10**5)
     n_train: int = p(40000, 10, 10**7)
+    # train on lattices moved by a random symmetry of the Ising model (flip, translation, D4)
+    augment: bool = p(True)
+    # predict (f(x) + f(-x)) / 2: exactly invariant under the global spin flip
+    symmetrise: bool = p(True)
     training: TrainingParams = field(
-        default_factory=lambda: TrainingParams(epochs=12, batch_size=64, lr=2e-4, l1=0.0, seed=11)
+        default_factory=lambda: TrainingParams(
+            epochs=60, batch_size=64, lr=2e-4, l1=0.0, seed=11, patience=8
+        )
     )
 
 
@@ -306,8 +315,12 @@ class AeModelsParams:
 
     n_train: int = p(6000, 10, 10**7)
     training: TrainingParams = field(
-        default_factory=lambda: TrainingParams(epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=12)
+        default_factory=lambda: TrainingParams(
+            epochs=60, batch_size=64, lr=1e-3, l1=1e-6, seed=12, patience=5
+        )
     )
+    # Models 1 and 2 retrained at each of these L1 strengths (the paper does not state its own)
+    l1_sweep: list = p([0.0, 1e-5, 1e-4])
 
 
 @dataclass(frozen=True)
@@ -316,7 +329,9 @@ class AeWideParams:
 
     n_train: int = p(8000, 10, 10**7)
     training: TrainingParams = field(
-        default_factory=lambda: TrainingParams(epochs=20, batch_size=64, lr=1e-3, l1=1e-6, seed=13)
+        default_factory=lambda: TrainingParams(
+            epochs=60, batch_size=64, lr=1e-3, l1=1e-6, seed=13, patience=5
+        )
     )
 
 
@@ -334,9 +349,12 @@ class BetaFlowParams:
     fit_degree: int = p(1, 1, 9)
     degrees: list = p([1, 2, 3, 4, 5])
     fit_range: list = p([0.1, 0.6])
+    # the main line's crossing refitted from each of these starts up to fit_range's end
+    fit_range_starts: list = p([0.1, 0.2, 0.3])
     window: list = p([0.3, 0.7])
     iterations: int = p(10, 1, 1000)
     n_per_beta: int = p(200, 1, 10**6)
+    n_boot: int = p(2000, 10, 10**6)  # bootstrap resamples of the lattices for the intervals
 
 
 @dataclass(frozen=True)
@@ -470,6 +488,11 @@ def library_config(cls: type[T], section: Any, **overrides: Any) -> T:
 
 
 def _check_value(key: str, value: Any, hint: Any, meta: dict) -> Any:
+    args = get_args(hint)
+    if type(None) in args:  # Optional[T]: null is allowed, anything else is checked as T
+        if value is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
     if hint is bool:
         if not isinstance(value, bool):
             raise ParamsError(f"{key} must be true or false, got {value!r}")

@@ -64,3 +64,19 @@ def scaling_plot(
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def flow_plot(s_w, measured, errors, exact, zero_order, integrated, title: str):
+    """Fig. 2 with the flow equation solved: |u4| of the flow field vs sW, measured (with
+    errors, open where unresolved) and exact, the zero-order solution and the integrated
+    truncated flow from the UV point."""
+    fig = scaling_plot(
+        s_w, measured, errors, exact, None, None, r"$\sigma_W$", "|u4| (flow-field normalisation)",
+        title,
+    )  # fmt: skip
+    ax = fig.axes[0]
+    ax.plot(s_w, np.abs(zero_order), "C3:", lw=1.5, label="flow eq., zero order (eq. 13)")
+    if integrated is not None:
+        ax.plot(s_w, np.abs(integrated), "C2--", lw=1, label="flow eq., integrated from UV")
+    ax.legend(fontsize=7)
+    return fig

@@ -91,3 +91,18 @@ def test_four_two_sum_rebuilds_exact_delta_g6():
     )
     direct = np.array([delta_g6(POINTS[c], 1, 1, 7) for c in combos6])
     np.testing.assert_allclose(rebuilt, direct, rtol=1e-10)
+
+
+@pytest.mark.parametrize("s_b, s_w, width", [(1.0, 1.0, 10), (0.0, 20.0, 7), (1.0, 3.0, 1)])
+def test_geometric_kernel_gives_the_direct_kernels_numbers_to_rounding(s_b, s_w, width):
+    states = np.random.SeedSequence(11).generate_state(3000, np.uint64)
+    direct = ensemble_outputs(POINTS, width, s_b, s_w, states.copy(), geometric=False)
+    fast = ensemble_outputs(POINTS, width, s_b, s_w, states.copy(), geometric=True)
+    assert np.abs(fast - direct).max() <= 1e-13 * np.abs(direct).max()
+    assert not np.array_equal(fast, direct)  # two different code paths ran
+
+
+def test_geometric_kernel_is_chosen_only_for_equally_spaced_points():
+    states = np.random.SeedSequence(3).generate_state(10, np.uint64)
+    with pytest.raises(ValueError, match="equally spaced"):
+        ensemble_outputs(np.array([0.0, 0.1, 0.5]), 3, 1.0, 1.0, states, geometric=True)

@@ -122,3 +122,96 @@ def flow_crossings(
     unwindowed = {n: crossing(n, fit_degree, None) for n in flows}
     main = fit_crossing(x, flows[main_series][in_range], fit_degree, window)
     return FlowCrossings(fits, measured, unwindowed, main)
+
+
+def line_crossing(beta: np.ndarray, beta_prime: np.ndarray) -> Crossing | None:
+    """The least-squares line beta' = a beta + b and where it meets beta' = beta,
+    beta* = b / (1 - a), with its slope a (None when the line is parallel to the diagonal).
+
+    >>> c = line_crossing(np.array([0.1, 0.3, 0.5]), np.array([0.25, 0.35, 0.45]))
+    >>> round(c.beta, 12), round(c.slope, 12)
+    (0.4, 0.5)
+    """
+    a, b = np.polyfit(beta, beta_prime, 1)
+    if np.isclose(a, 1.0, rtol=0.0, atol=1e-12):
+        return None
+    return Crossing(float(b / (1.0 - a)), float(a), 1)
+
+
+BOOTSTRAP_SEED = 1601  # fixed: the interval is part of a metric
+
+
+def _resampled_lines(
+    betas: np.ndarray, per_lattice: list[np.ndarray], fit_range: tuple[float, float], n_boot: int
+) -> tuple[Crossing | None, np.ndarray, np.ndarray]:
+    """The line's point crossing and the (slope, intercept) of every bootstrap resample. The
+    draws depend only on the lattice counts, so two read-outs of the same lattices are
+    resampled identically (paired)."""
+    keep = [k for k, b in enumerate(betas) if fit_range[0] <= b <= fit_range[1]]
+    x = np.asarray(betas, dtype=np.float64)[keep]
+    point = line_crossing(x, np.array([np.mean(per_lattice[k]) for k in keep]))
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    resampled = np.empty((n_boot, len(keep)))
+    for j, k in enumerate(keep):
+        values = np.asarray(per_lattice[k], dtype=np.float64)
+        resampled[:, j] = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(1)
+    a, b = np.polyfit(x, resampled.T, 1)
+    return point, a, b
+
+
+def _interval(draws: np.ndarray, level: float) -> list[float]:
+    tail = 50 * (1 - level)
+    return [float(v) for v in np.percentile(draws, [tail, 100 - tail])]
+
+
+def bootstrap_line_crossing(
+    betas: np.ndarray,
+    per_lattice: list[np.ndarray],
+    fit_range: tuple[float, float],
+    n_boot: int = 2000,
+    level: float = 0.68,
+) -> dict:
+    """Study 001's fig. 16 reading: the line fitted to the mean read-out per beta, its crossing
+    with beta' = beta and slope there, and a bootstrap interval over lattices.
+
+    ``per_lattice[k]``: the read-out of every lattice at ``betas[k]``. Each resample redraws
+    the lattices at every beta with replacement, recomputes the means and refits the line over
+    ``fit_range`` (inclusive). Returns the point estimate, the central ``level`` percentile
+    intervals of crossing and slope with their bootstrap standard errors, and how many
+    resamples gave no crossing.
+    """
+    point, a, b = _resampled_lines(betas, per_lattice, fit_range, n_boot)
+    ok = ~np.isclose(a, 1.0, rtol=0.0, atol=1e-12)
+    out: dict = {
+        "beta": None if point is None else point.beta,
+        "slope": None if point is None else point.slope,
+        "attractive": None if point is None else point.attractive,
+        "n_boot": n_boot,
+        "n_no_crossing": int((~ok).sum()),
+        "level": level,
+        "slope_interval": _interval(a, level),
+        "slope_error": float(np.std(a, ddof=1)),
+    }
+    if ok.any():
+        cross = b[ok] / (1.0 - a[ok])
+        out["beta_interval"] = _interval(cross, level)
+        out["beta_error"] = float(np.std(cross, ddof=1))
+    return out
+
+
+def paired_crossing_difference(
+    betas: np.ndarray,
+    first: list[np.ndarray],
+    second: list[np.ndarray],
+    fit_range: tuple[float, float],
+    n_boot: int = 2000,
+) -> dict:
+    """Crossing of ``first`` minus crossing of ``second`` (two read-outs of the same lattices),
+    with the standard error of the paired bootstrap (None where either line has no crossing)."""
+    p1, a1, b1 = _resampled_lines(betas, first, fit_range, n_boot)
+    p2, a2, b2 = _resampled_lines(betas, second, fit_range, n_boot)
+    if p1 is None or p2 is None:
+        return {"mean": None, "error": None}
+    ok = ~(np.isclose(a1, 1.0, atol=1e-12, rtol=0) | np.isclose(a2, 1.0, atol=1e-12, rtol=0))
+    diff = b1[ok] / (1 - a1[ok]) - b2[ok] / (1 - a2[ok])
+    return {"mean": p1.beta - p2.beta, "error": float(np.std(diff, ddof=1))}

@@ -84,3 +84,15 @@ class BetaRegressor(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.relu(self.out(torch.tanh(self.hidden(x)))).squeeze(-1)
+
+
+class SpinFlipSymmetrised(nn.Module):
+    """f_sym(x) = (f(x) + f(-x)) / 2: exactly invariant under the global spin flip (the two
+    terms swap, and floating-point addition commutes). The state dict is the wrapped model's."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 0.5 * (self.model(x) + self.model(-x))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,20 +35,38 @@ LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
 
 @dataclass
 class History:
-    """Per-epoch losses (data loss only, without the L1 penalty)."""
+    """Per-epoch losses: the data loss (``train``, ``validation``) and, in Keras's units, the
+    data loss plus the L1 penalty ``l1 sum |W|`` (``train_total``, ``validation_total``; Keras
+    adds regularisation losses to both ``loss`` and ``val_loss``). ``best_epoch`` (0-based):
+    the epoch whose weights were kept under early stopping (None: the last epoch was kept)."""
 
     train: list[float] = field(default_factory=list)
     validation: list[float] = field(default_factory=list)
+    train_total: list[float] = field(default_factory=list)
+    validation_total: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+
+    @property
+    def kept(self) -> int:
+        """Index of the epoch whose weights the model holds after training."""
+        return len(self.train) - 1 if self.best_epoch is None else self.best_epoch
 
 
-def l1_penalty(model: nn.Module) -> torch.Tensor:
-    """Sum of |w| over the trainable weight matrices (biases excluded)."""
+def l1_penalty(model: nn.Module, trainable_only: bool = True) -> torch.Tensor:
+    """Sum of |w| over the weight matrices (biases excluded): the trainable ones (the
+    gradient's term), or all of them (Keras's reported loss counts every regularised layer,
+    frozen or not)."""
     terms = [
         p.abs().sum()
         for n, p in model.named_parameters()
-        if p.requires_grad and n.endswith("weight")
+        if (p.requires_grad or not trainable_only) and n.endswith("weight")
     ]
     return torch.stack(terms).sum() if terms else torch.zeros(())
+
+
+def keras_loss(model: nn.Module, data_loss: float, l1: float) -> float:
+    """A data loss in Keras's units: plus l1 times the sum of |W| over every weight matrix."""
+    return data_loss + (l1 * float(l1_penalty(model, trainable_only=False).detach()) if l1 else 0.0)
 
 
 def evaluate(
@@ -88,30 +107,52 @@ def train(
     l1: float,
     seed: int,
     progress: Callable[[int, float, float], None] | None = None,
+    patience: int | None = None,
+    augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
 ) -> History:
-    """Train with Adam; ``progress(epoch, train, val)`` after each epoch."""
+    """Train with Adam; ``progress(epoch, train, val)`` after each epoch.
+
+    ``patience``: early stopping - stop once the validation loss has not improved for that many
+    epochs and restore the weights of the best epoch (None: train every epoch, keep the last).
+    ``augment(batch, generator)``: a transformation applied to each training batch (e.g. the
+    Ising model's symmetries); losses are always evaluated on the untransformed data.
+    """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    if patience is not None and len(x_va) == 0:
+        raise ValueError("early stopping (patience) needs a validation split")
     gen = torch.Generator().manual_seed(seed)
     n_val = len(x_va)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=lr)
     fn = LOSSES[loss]
     history = History()
+    best: tuple[float, dict] | None = None
     for epoch in range(epochs):
         order = torch.randperm(len(x_tr), generator=gen)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
+            batch = x_tr[idx] if augment is None else augment(x_tr[idx], gen)
             opt.zero_grad()
-            value = fn(model(x_tr[idx]), y_tr[idx])
+            value = fn(model(batch), y_tr[idx])
             if l1 > 0:
                 value = value + l1 * l1_penalty(model)
             value.backward()
             opt.step()
         history.train.append(evaluate(model, x_tr, y_tr, loss))
         history.validation.append(evaluate(model, x_va, y_va, loss) if n_val else float("nan"))
+        history.train_total.append(keras_loss(model, history.train[-1], l1))
+        history.validation_total.append(keras_loss(model, history.validation[-1], l1))
         if progress is not None:
             progress(epoch, history.train[-1], history.validation[-1])
+        if patience is not None:
+            if best is None or history.validation[-1] < best[0]:
+                best = (history.validation[-1], copy.deepcopy(model.state_dict()))
+                history.best_epoch = epoch
+            elif epoch - (history.best_epoch or 0) >= patience:
+                break
+    if best is not None:
+        model.load_state_dict(best[1])
     return history
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from nnrg.models.autoencoder import LinearChain, ae_sizes
-from nnrg.models.training import evaluate
+from nnrg.models.training import evaluate, keras_loss
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.training_common import (
@@ -29,11 +29,18 @@ def main() -> None:
     x_test = as_tensor(test["spins"])
     save_model(stage, paths.AE_WIDE_MODEL, model)
     save_curves(stage, "ae_wide", {"ae_wide": history})
+    test_loss, k, l1 = evaluate(model, x_test, x_test, "hinge"), history.kept, p.training.l1
     stage.finish(
         {
-            "train_loss": history.train[-1],
-            "validation_loss": history.validation[-1],
-            "test_loss": evaluate(model, x_test, x_test, "hinge"),
+            "train_loss": history.train[k],
+            "validation_loss": history.validation[k],
+            "test_loss": test_loss,
+            "train_loss_with_l1": history.train_total[k],
+            "validation_loss_with_l1": history.validation_total[k],
+            "test_loss_with_l1": keras_loss(model, test_loss, l1),
+            "l1": l1,
+            "kept_epoch": k + 1,
+            "epochs_run": len(history.train),
             "n_train": len(x),
         },
         method=AE_METHOD,

@@ -9,8 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_ae
-from nnrg.analysis.flow import EnergyThermometer, FlowCrossings, flow_crossings
-from nnrg.models.autoencoder import BetaRegressor, LinearChain, ae_sizes
+from nnrg.analysis.flow import (
+    EnergyThermometer,
+    FlowCrossings,
+    bootstrap_line_crossing,
+    flow_crossings,
+    paired_crossing_difference,
+)
+from nnrg.models.autoencoder import LinearChain, ae_sizes
 from nnrg.physics.exact import (
     decimation_fixed_point,
     decimation_recursion,
@@ -20,37 +26,41 @@ from nnrg.physics.ising import BETA_C, energy_per_spin
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_csv, write_figure
-from nnrg.stages.training_common import load_model, predict, read_wide_beta
+from nnrg.stages.training_common import build_regressor, load_model, predict, read_wide_beta
 
 SERIES = ("ae_raw", "ae_signed", "input_only", "ae_energy", "input_energy")
 READ_OUTS = ("ae_raw", "ae_signed", "input_only", "ae_energy")  # input_energy is the check
 
 
-def read_flows(stage: Stage, data: dict) -> tuple[np.ndarray, dict, dict]:
-    """Per beta: the mean read-out of every series, and of the iterated map x -> sign(AE(x))."""
+def read_flows(stage: Stage, data: dict) -> tuple[np.ndarray, dict, dict, dict]:
+    """Per beta: the mean read-out of every series, the per-lattice read-outs of the read-out
+    series, and the mean read-out of the iterated map x -> sign(AE(x))."""
     p, L = stage.section, stage.params.ising_wide.L
     ae = load_model(stage, paths.AE_WIDE_MODEL, LinearChain(ae_sizes(L * L)))
-    hidden = stage.params.beta_regressor.hidden
-    reg = load_model(stage, paths.BETA_REGRESSOR_MODEL, BetaRegressor(L * L, hidden))
+    net, reg = build_regressor(stage)
+    load_model(stage, paths.BETA_REGRESSOR_MODEL, net)
     thermometer = EnergyThermometer(L)
     betas = np.unique(data["beta"])
     flow = {k: np.zeros(len(betas)) for k in SERIES}
+    per: dict[str, list[np.ndarray]] = {k: [] for k in READ_OUTS}
     iterated = {k: np.zeros((len(betas), p.iterations + 1)) for k in ("regressor", "energy")}
     for k, beta in enumerate(stage.progress(betas, desc="betas")):
         x = data["spins"][data["beta"] == beta][: p.n_per_beta]
         raw = predict(ae, x).reshape(x.shape)
         signed = np.sign(raw)
-        flow["ae_raw"][k] = predict(reg, raw).mean()
-        flow["ae_signed"][k] = predict(reg, signed).mean()
-        flow["input_only"][k] = predict(reg, x).mean()
-        flow["ae_energy"][k] = thermometer(energy_per_spin(signed)).mean()
+        per["ae_raw"].append(predict(reg, raw))
+        per["ae_signed"].append(predict(reg, signed))
+        per["input_only"].append(predict(reg, x))
+        per["ae_energy"].append(thermometer(energy_per_spin(signed)))
+        for name in READ_OUTS:
+            flow[name][k] = per[name][-1].mean()
         flow["input_energy"][k] = thermometer(energy_per_spin(x)).mean()
         y = x.astype(np.float32)
         for t in range(p.iterations + 1):
             iterated["regressor"][k, t] = predict(reg, y).mean()
             iterated["energy"][k, t] = thermometer(energy_per_spin(np.sign(y))).mean()
             y = np.sign(predict(ae, y)).reshape(x.shape)
-    return betas, flow, iterated
+    return betas, flow, per, iterated
 
 
 def write_outputs(stage: Stage, betas, flow: dict, iterated: dict, c: FlowCrossings) -> None:
@@ -117,14 +127,55 @@ def summary(betas, flow: dict, iterated: dict, c: FlowCrossings, fit_degree: int
     }
 
 
+def main_line(betas: np.ndarray, per: dict, p) -> dict:
+    """Fig. 16 by the paper's procedure: the regressor's beta of the lattices AE-WR produces
+    (outputs binarised to spins), a line over the paper's range, its crossing with beta' = beta
+    and slope there with bootstrap intervals over lattices; the crossing over a grid of fit
+    ranges for signed and raw outputs; and each control (no AE, the energy thermometer, raw
+    outputs) with its paired difference from the main line."""
+    fr = (float(p.fit_range[0]), float(p.fit_range[1]))
+    main = bootstrap_line_crossing(betas, per["ae_signed"], fr, p.n_boot)
+    grid = {
+        series: {
+            f"from{lo:g}".replace(".", "p"): bootstrap_line_crossing(
+                betas, per[series], (float(lo), fr[1]), p.n_boot
+            )
+            for lo in p.fit_range_starts
+        }
+        for series in ("ae_signed", "ae_raw")
+    }
+    controls = {
+        name: {
+            **bootstrap_line_crossing(betas, per[name], fr, p.n_boot),
+            "minus_main": paired_crossing_difference(
+                betas, per[name], per["ae_signed"], fr, p.n_boot
+            ),
+        }
+        for name in ("input_only", "ae_energy", "ae_raw")
+    }
+    found = [v["beta"] for g in grid.values() for v in g.values() if v["beta"] is not None]
+    fixed = decimation_fixed_point()
+    closer = None
+    if main["beta"] is not None:
+        closer = {"value": abs(main["beta"] - BETA_C) - abs(fixed - BETA_C),
+                  "error": main.get("beta_error")}  # fmt: skip
+    return {
+        "main_line": main,
+        "fit_range_grid": grid,
+        "fit_range_spread": float(np.ptp(found)) if found else None,
+        "controls": controls,
+        "closer_to_beta_c_than_decimation": closer,
+    }
+
+
 def main() -> None:
     stage = Stage("beta_flow", uses=("beta_regressor", "ae_wide"))
     p = stage.section
-    betas, flow, iterated = read_flows(stage, read_wide_beta(stage, "test"))
+    betas, flow, per, iterated = read_flows(stage, read_wide_beta(stage, "test"))
     read_outs = {name: flow[name] for name in READ_OUTS}
     degrees = [int(d) for d in p.degrees]
     c = flow_crossings(
         betas, read_outs, degrees, p.fit_degree, tuple(p.fit_range), tuple(p.window), "ae_raw"
     )
     write_outputs(stage, betas, flow, iterated, c)
-    stage.finish(summary(betas, flow, iterated, c, p.fit_degree))
+    stage.finish({**summary(betas, flow, iterated, c, p.fit_degree), **main_line(betas, per, p)})

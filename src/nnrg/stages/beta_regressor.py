@@ -14,14 +14,22 @@ import torch
 
 from nnrg import plots_ae
 from nnrg.analysis.flow import EnergyThermometer
-from nnrg.models.autoencoder import BetaRegressor
+from nnrg.models.augment import IsingSymmetries
 from nnrg.models.training import evaluate
 from nnrg.numerics.stats import mean_of_replicas
 from nnrg.physics.ising import BETA_C, energy_per_spin
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
-from nnrg.stages.io import write_figure
-from nnrg.stages.training_common import as_tensor, fit, load_wide_beta, save_curves, save_model
+from nnrg.stages.io import write_csv, write_figure
+from nnrg.stages.training_common import (
+    as_tensor,
+    build_regressor,
+    fit,
+    load_wide_beta,
+    predict,
+    save_curves,
+    save_model,
+)
 
 PAPER_RANGE = (0.1, 0.6)  # sec. IV D: "trained on Ising lattices for beta in [0.1, 0.6)"
 
@@ -32,28 +40,53 @@ def main() -> None:
     torch.manual_seed(p.training.seed)  # model initialisation is part of the seeded run
     train, test = load_wide_beta(stage, p.n_train, p.training.seed)
     x, y = as_tensor(train["spins"]), torch.as_tensor(train["beta"], dtype=torch.float32)
-    model = BetaRegressor(x.shape[1], p.hidden)
-    history = fit(stage, "regressor", model, x, y, p.training, "mse")
+    net, model = build_regressor(stage)
+    augment = IsingSymmetries(stage.params.ising_wide.L) if p.augment else None
+    history = fit(stage, "regressor", model, x, y, p.training, "mse", augment=augment)
     x_test = as_tensor(test["spins"])
     y_test = torch.as_tensor(test["beta"], dtype=torch.float32)
     test_mse = evaluate(model, x_test, y_test, "mse")
-    with torch.no_grad():
-        predicted = model(x_test).numpy()
-    save_model(stage, paths.BETA_REGRESSOR_MODEL, model)
+    predicted = predict(model, test["spins"])
+    save_model(stage, paths.BETA_REGRESSOR_MODEL, net)
     save_curves(stage, "beta_regressor", {"regressor": history})
+    write_bias_curve(stage, test, predicted)
     fig = plots_ae.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
     stage.add_artifact(
         write_figure(stage.path("reports/figures/beta_regressor_parity.png"), fig), "figures"
     )
     metrics = test_metrics(test, predicted)
     metrics.update(
-        test_mse=test_mse,
-        train_mse=history.train[-1],
-        validation_mse=history.validation[-1],
-        n_train=len(x),
-        n_test=len(y_test),
+        test_mse=test_mse, train_mse=history.train[history.kept],
+        validation_mse=history.validation[history.kept], kept_epoch=history.kept + 1,
+        epochs_run=len(history.train), n_train=len(x), n_test=len(y_test),
+        flip_asymmetry=flip_asymmetry(net, x_test),
+    )  # fmt: skip
+    kept = "best_validation_epoch" if p.training.patience else "last_epoch"
+    stage.finish(metrics, method={"kept_model": kept, "spin_flip_symmetrised": p.symmetrise})
+
+
+def flip_asymmetry(net: torch.nn.Module, x: torch.Tensor) -> float:
+    """Mean |f(x) - f(-x)| of the unsymmetrised network on the test lattices: how far training
+    alone made it spin-flip symmetric."""
+    with torch.no_grad():
+        return float((net(x) - net(-x)).abs().mean())
+
+
+def write_bias_curve(stage: Stage, test: dict, predicted: np.ndarray) -> None:
+    """Mean predicted minus true beta at every test beta, with its standard error, for
+    ``dvc plots`` (``reports/plots/beta_regressor_bias.csv``)."""
+    rows = []
+    for b in np.unique(test["beta"]):
+        est = mean_of_replicas(predicted[test["beta"] == b] - b)
+        rows.append((b, est.mean, est.error))
+    path = stage.path("reports/plots/beta_regressor_bias.csv")
+    table = write_csv(
+        path,
+        ["beta", "bias", "bias_error"],
+        rows,
+        dict.fromkeys(("beta", "bias", "bias_error"), ".6g"),
     )
-    stage.finish(metrics, method={"kept_model": "last_epoch", "spin_flip_symmetrised": False})
+    stage.add_artifact(table, "plots")
 
 
 def test_metrics(test: dict[str, np.ndarray], predicted: np.ndarray) -> dict:

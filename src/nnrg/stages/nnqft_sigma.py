@@ -1,6 +1,8 @@
 """Stage nnqft_sigma: couplings u4, u6 vs sW and their log-log slopes (study 004, eq. 13, fig. 2).
 
 Claimed: log u4 = (4 - d_in) log sW + const and log u6 = (6 - 2 d_in) log sW + const, d_in = 1.
+Slopes are fitted in eq. 8's normalisation and in the flow equation's (couplings times powers
+of Z0^-1, ``nnrg.analysis.flow_field``), and the truncated flow equation is solved from the UV.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg import plots_nnqft
+from nnrg.analysis.flow_field import flow_comparison, flow_field_coupling
 from nnrg.analysis.nnqft import CLAIMED_SLOPES, analyse, config_key, slope_fits
 from nnrg.numerics.wick import point_combinations
 from nnrg.stages.base import Stage
@@ -36,7 +39,9 @@ def sweep_s_w(stage: Stage, s_b: float, width: int, cseed, arrays: dict, rows: l
         )
         for n in (4, 6):
             arrays[f"{key}_sw{sw:g}_g{n}".replace(".", "p")] = green[n]
-        s = analyse(green, points, combos, s_b, sw, width)["summary"]
+        result = analyse(green, points, combos, s_b, sw, width)
+        s = dict(result["summary"])
+        s["u4_sign"] = result["u4_sign"]
         summaries.append(s)
         u4, u6 = s["u4"], s["u6"]
         rows.append((s_b, width, sw, u4.mean, u4.error, u4.exact, u4.resolved, u6.mean,
@@ -69,6 +74,45 @@ def coupling_figures(key: str, s_w: np.ndarray, summaries: list, fits: dict) -> 
     return figures
 
 
+def flow_inputs(s_w: np.ndarray, summaries: list, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Flow-field u4, u6 at every sW: measured means, or exact values. The exact u4 is its
+    median magnitude with the sign that at least 95 % of the combinations share; at sb = 0
+    no sign is shared (about half are positive) and the paper's sign (negative) is used, so
+    the zero-order solution is compared on the scale fig. 2 plots."""
+
+    def exact_u4(x: dict) -> float:
+        sign = 1.0 if x["u4_sign"]["exact_positive"] >= 0.95 else -1.0
+        return sign * x["u4"].exact_abs
+
+    if kind == "measured":
+        u4 = np.array([x["u4"].mean for x in summaries])
+        u6 = np.array([x["u6"].mean for x in summaries])
+    else:
+        u4 = np.array([exact_u4(x) for x in summaries])
+        u6 = np.array([x["u6"].exact for x in summaries])
+    return flow_field_coupling("u4", u4, s_w), flow_field_coupling("u6", u6, s_w)
+
+
+def solve_flow(key: str, s_w: np.ndarray, summaries: list, figures: dict) -> dict:
+    """The flow equation from the UV against the exact and the measured couplings (metrics),
+    and fig. 2 with both solutions drawn against the measured points (figure)."""
+    out = {kind: flow_comparison(s_w, *flow_inputs(s_w, summaries, kind))
+           for kind in ("exact", "measured")}  # fmt: skip
+    meas, _ = flow_inputs(s_w, summaries, "measured")
+    exact, _ = flow_inputs(s_w, summaries, "exact")
+    errors = flow_field_coupling("u4", [x["u4"].error for x in summaries], s_w)
+    solution = out["exact"]
+    if solution is not None:
+        rms = solution["zero_order_log10_rms"]
+        off = "n/a" if rms is None else f"{rms:.2f} dex"
+        title = (f"flow equation ({key}): alpha = {solution['alpha']:.3g} through the UV point; "
+                 f"zero order off by {off} (rms)")  # fmt: skip
+        figures[f"flow_equation_{key}.png"] = plots_nnqft.flow_plot(
+            s_w, meas, errors, exact, solution["zero_order_u4"], solution["integrated_u4"], title
+        )
+    return out
+
+
 def main() -> None:
     stage = Stage("nnqft_sigma")
     p = stage.section
@@ -82,10 +126,14 @@ def main() -> None:
         summaries = sweep_s_w(stage, s_b, width, cseed, arrays, rows)
         metrics["fits"][key] = fits = slope_fits(s_w, summaries)
         metrics["points"][key] = {
-            f"sw{sw:g}".replace(".", "p"): {"u4": s["u4"].as_dict(), "u6": s["u6"].as_dict()}
+            f"sw{sw:g}".replace(".", "p"): {
+                "u4": s["u4"].as_dict(), "u6": s["u6"].as_dict(), "u4_sign": s["u4_sign"],
+                "u6_same_bag": s["u6_same_bag"].as_dict(),
+            }
             for sw, s in zip(s_w, summaries, strict=True)
-        }
+        }  # fmt: skip
         figures.update(coupling_figures(key, s_w, summaries, fits))
+        metrics.setdefault("flow", {})[key] = solve_flow(key, s_w, summaries, figures)
     write_npz(stage.path("data/nnqft_sigma/green.npz"), **arrays)
     path = stage.path("reports/tables/nnqft_sigma.csv")
     stage.add_artifact(write_csv(path, [c for c, _ in COLUMNS], rows, dict(COLUMNS)), "tables")

@@ -16,7 +16,8 @@ COLUMNS = (
     ("N", ""), ("m2_mean", ".6g"), ("m2_error", ".3g"), ("m4_mean", ".6g"), ("m4_error", ".3g"),
     ("m4_median", ".6g"), ("m4_exact", ".6g"), ("m4_resolved", ""), ("m6_mean", ".6g"),
     ("m6_error", ".3g"), ("m6_exact", ".6g"), ("u4_mean", ".6g"), ("u4_error", ".3g"),
-    ("u4_exact", ".6g"),
+    ("u4_exact", ".6g"), ("N_u4_mean", ".6g"), ("N_u4_error", ".3g"), ("N_u4_exact", ".6g"),
+    ("u6_mean", ".6g"), ("u6_error", ".3g"), ("u6_exact", ".6g"), ("u6_reliable", ""),
 )  # fmt: skip
 
 
@@ -38,9 +39,11 @@ def sample_widths(stage: Stage, points: np.ndarray, widths: list[int], combos: d
 
 def table_row(width: int, s: dict) -> tuple:
     """One row of the per-width table (``COLUMNS``)."""
-    m2, m4, m6, u4 = s["m2"], s["m4"], s["m6"], s["u4"]
+    m2, m4, m6, u4, u6 = s["m2"], s["m4"], s["m6"], s["u4"], s["u6"]
     return (width, m2.mean, m2.error, m4.mean, m4.error, m4.median, m4.exact, m4.resolved,
-            m6.mean, m6.error, m6.exact, u4.mean, u4.error, u4.exact)  # fmt: skip
+            m6.mean, m6.error, m6.exact, u4.mean, u4.error, u4.exact, width * u4.mean,
+            width * u4.error, width * u4.exact, u6.mean, u6.error, u6.exact,
+            u6.reliable)  # fmt: skip
 
 
 def make_figures(stage: Stage, widths: list[int], results: dict) -> None:

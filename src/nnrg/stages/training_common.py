@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
 from nnrg import plots_training
+from nnrg.models.autoencoder import BetaRegressor, SpinFlipSymmetrised
 from nnrg.models.training import History, state_arrays, train, validation_split
 from nnrg.params import TrainingParams
 from nnrg.stages import paths
@@ -13,8 +16,9 @@ from nnrg.stages.base import Stage
 from nnrg.stages.io import write_csv, write_figure, write_npz
 
 # What our autoencoder losses are, for the claims engine: Keras's reported loss and val_loss
-# include the L1 penalty (study 001 trains with Keras); ours are the data loss alone.
-AE_METHOD = {"reported_loss": "data_loss_without_l1"}
+# include the L1 penalty (study 001 trains with Keras), and so do our ``*_with_l1`` metrics
+# (penalty over every weight matrix, frozen ones included); the plain ones are the data loss.
+AE_METHOD = {"reported_loss": "data_loss_plus_l1"}
 
 
 def as_tensor(lattices: np.ndarray) -> torch.Tensor:
@@ -45,8 +49,10 @@ def fit(
     y: torch.Tensor,
     tp: TrainingParams,
     loss: str,
+    augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
 ) -> History:
-    """Train ``model`` on (x, y) with ``tp`` and a seeded validation split, with a progress bar."""
+    """Train ``model`` on (x, y) with ``tp`` and a seeded validation split, with a progress bar
+    (``augment``: a per-batch transformation, see ``models.training.train``)."""
     torch.manual_seed(tp.seed)
     tr, va = validation_split(len(x), tp.validation_fraction, tp.seed)
     bar = stage.progress(total=tp.epochs, desc=name)
@@ -68,6 +74,8 @@ def fit(
         l1=tp.l1,
         seed=tp.seed,
         progress=report,
+        patience=tp.patience,
+        augment=augment,
     )
     bar.close()
     return history
@@ -81,15 +89,17 @@ def save_model(stage: Stage, path: str, model: torch.nn.Module) -> None:
 def save_curves(stage: Stage, name: str, histories: dict[str, History]) -> None:
     """Loss curves: ``reports/plots/<name>_loss.csv`` for dvc plots and a PNG figure."""
     rows = [
-        (model, epoch + 1, a, b)
+        (model, epoch + 1, a, b, c, d)
         for model, h in histories.items()
-        for epoch, (a, b) in enumerate(zip(h.train, h.validation, strict=True))
+        for epoch, (a, b, c, d) in enumerate(
+            zip(h.train, h.validation, h.train_total, h.validation_total, strict=True)
+        )
     ]
     table = write_csv(
         stage.path(f"reports/plots/{name}_loss.csv"),
-        ["model", "epoch", "train", "validation"],
+        ["model", "epoch", "train", "validation", "train_with_l1", "validation_with_l1"],
         rows,
-        {"train": ".6g", "validation": ".6g"},
+        dict.fromkeys(["train", "validation", "train_with_l1", "validation_with_l1"], ".6g"),
     )
     stage.add_artifact(table, "plots")
     fig = plots_training.training_curves({k: (h.train, h.validation) for k, h in histories.items()})
@@ -125,3 +135,11 @@ def predict(model: torch.nn.Module, x: np.ndarray) -> np.ndarray:
     """Model outputs for lattices ``x`` (flattened), as numpy, without gradients."""
     with torch.no_grad():
         return model(as_tensor(x)).numpy()
+
+
+def build_regressor(stage: Stage) -> tuple[BetaRegressor, torch.nn.Module]:
+    """The regressor to train and the model that predicts with it (spin-flip symmetrised when
+    ``beta_regressor.symmetrise``; used the same way by every stage that reads beta)."""
+    p, L = stage.params.beta_regressor, stage.params.ising_wide.L
+    net = BetaRegressor(L * L, p.hidden)
+    return net, (SpinFlipSymmetrised(net) if p.symmetrise else net)

@@ -1,0 +1,74 @@
+"""Study 004 estimators: the unbiased u4^2 in u6, its jackknife, sign fractions, S_int test."""
+
+import numpy as np
+import pytest
+
+from nnrg.analysis.nnqft import (
+    held_out,
+    sign_fractions,
+    sint_prediction,
+    summarise,
+    u6_jackknife_error,
+    u6_per_bag,
+)
+from nnrg.numerics.wick import point_combinations
+
+
+def test_leave_one_out_square_is_unbiased_where_the_same_bag_square_is_not():
+    rng = np.random.default_rng(0)
+    true_u4, noise, n_bags, n_rep = -2.0, 1.5, 10, 4000
+    e6, i6, gc6 = np.array([1.0]), np.array([1.0]), np.zeros((n_bags, 1))
+    loo, same = [], []
+    for _ in range(n_rep):
+        u4c = true_u4 + noise * rng.standard_normal(n_bags)
+        loo.append(u6_per_bag(u4c, gc6, e6, i6).mean())
+        same.append((u4c**2).mean())
+    se = np.std(loo) / np.sqrt(n_rep)
+    assert abs(np.mean(loo) - true_u4**2) < 4 * se  # unbiased
+    assert np.mean(same) - true_u4**2 == pytest.approx(noise**2, rel=0.1)  # biased by the variance
+
+
+def test_jackknife_error_matches_the_spread_over_repetitions():
+    rng = np.random.default_rng(1)
+    e6, i6 = np.array([0.5, 2.0]), np.array([1.0, 1.5])
+    estimates, errors = [], []
+    for _ in range(600):
+        u4c = -1.0 + 0.3 * rng.standard_normal(20)
+        gc6 = 0.2 + 0.4 * rng.standard_normal((20, 2))
+        estimates.append(np.median(u6_per_bag(u4c, gc6, e6, i6), axis=1).mean())
+        errors.append(u6_jackknife_error(u4c, gc6, e6, i6))
+    assert np.mean(errors) == pytest.approx(np.std(estimates), rel=0.15)
+
+
+def test_sign_fractions_count_combinations():
+    per_bag = np.array([[1.0, -1.0, 0.01], [1.2, -0.8, -0.02], [0.9, -1.1, 0.03]])
+    f = sign_fractions(per_bag, np.array([1.0, -1.0, 1.0]))
+    assert f["exact_positive"] == pytest.approx(2 / 3)
+    assert f["measured_resolved_positive"] == pytest.approx(1 / 3)
+    assert f["measured_resolved_negative"] == pytest.approx(1 / 3)
+
+
+def test_sint_prediction_holds_for_a_constant_coupling_and_fails_for_a_varying_one():
+    combos = point_combinations(6, 4)
+    test = held_out(combos, 6)
+    assert 0 < test.sum() < len(combos)
+    rng = np.random.default_rng(2)
+    i4 = 1.0 + 0.1 * combos.sum(axis=1)
+    exact = 3.0 * i4  # Delta G4 = -u4 I4 with u4 = -3 everywhere
+    bags = exact + 0.05 * rng.standard_normal((30, len(combos)))
+    good = sint_prediction(bags, i4, exact, test)
+    assert good["max_abs_z"] < 4.5 and good["exact_max_relative_error"] < 1e-12
+    varying = exact * (1 + 0.2 * (combos == 5).sum(axis=1))  # u4 grows where the last point enters
+    bad = sint_prediction(
+        varying + 0.05 * rng.standard_normal((30, len(combos))), i4, varying, test
+    )
+    assert bad["max_abs_z"] > 10 and bad["exact_max_relative_error"] > 0.1
+
+
+def test_bootstrap_flags_a_heavy_tail():
+    rng = np.random.default_rng(3)
+    symmetric = summarise(rng.standard_normal((40, 1)), np.zeros(1), bootstrap=True)
+    heavy = summarise(rng.lognormal(0, 2.5, (40, 1)), np.zeros(1), bootstrap=True)
+    assert symmetric.reliable is True
+    assert heavy.reliable is False
+    assert summarise(rng.standard_normal((40, 1)), np.zeros(1)).reliable is None
