@@ -67,12 +67,17 @@ def mixtures(a: np.ndarray, b: np.ndarray, per_alpha: int, rng: np.random.Genera
     return np.concatenate(out) if out else np.empty((0, a.shape[1]))
 
 
-def noisy(x: np.ndarray, levels: list[float], rng: np.random.Generator) -> np.ndarray:
-    """Each level's share of ``x`` mixed with uniform {0, 1} noise: (1 - a) n + a eta
-    (study 002 eq. 4.4.2 writes eta in {-1, 1}; this is the {0, 1} reading)."""
+def noisy(
+    x: np.ndarray, levels: list[float], rng: np.random.Generator, values: tuple = (-1, 1)
+) -> np.ndarray:
+    """Each level's share of ``x`` mixed with noise: n' = (1 - a) n + a eta, eta drawn
+    uniformly from ``values`` per pixel (study 002 eq. 4.4.2: eta in {-1, 1}, the default;
+    (0, 1) is the reading that stays inside the images' [0, 1] range). ``x`` is split evenly
+    over the levels, as the thesis's 450 samples per alpha per digit (2700 per digit)."""
     parts = np.array_split(rng.permutation(len(x)), len(levels))
+    lo, hi = values
     out = [
-        (1 - a) * x[idx] + a * rng.integers(0, 2, size=x[idx].shape)
+        (1 - a) * x[idx] + a * np.where(rng.integers(0, 2, size=x[idx].shape) == 1, hi, lo)
         for a, idx in zip(levels, parts, strict=True)
     ]
     return np.concatenate(out)

@@ -365,10 +365,14 @@ class RbmClassifiersParams:
     chain_hidden: int = p(40, 1, 10**5)
     lattice_hidden: int = p(64, 1, 10**5)
     training: TrainingParams = field(
-        default_factory=lambda: TrainingParams(epochs=20, batch_size=256, lr=3e-3, l1=0.0, seed=21)
+        default_factory=lambda: TrainingParams(
+            epochs=100, batch_size=256, lr=3e-3, l1=0.0, seed=21, patience=8
+        )
     )
     mnist_training: TrainingParams = field(
-        default_factory=lambda: TrainingParams(epochs=30, batch_size=64, lr=1e-3, l1=1e-6, seed=22)
+        default_factory=lambda: TrainingParams(
+            epochs=100, batch_size=64, lr=1e-3, l1=1e-6, seed=22, patience=5
+        )
     )
     mnist_path: str = p("")
     mnist_test_fraction: float = p(0.2, 0.05, 0.45)
@@ -414,10 +418,19 @@ class RbmMnistParams:
 
     hidden: int = p(49, 1, 10**5)
     n_seeds: int = p(3, 1, 1000)
-    flow_steps: int = p(30, 1, 10**5)
+    # the flow runs until no starting set's read-out moves by more than converge_tol (L1) over
+    # 5 steps, at most flow_steps steps (a flow that hits the cap is reported as such)
+    flow_steps: int = p(120, 1, 10**5)
+    converge_tol: float = p(0.02, 0.0, 2.0)
+    # final distributions within this L1 distance of each other are one fixed point
+    group_distance: float = p(0.3, 0.0, 2.0)
     n_start: int = p(50, 1, 10**6)
-    mix_per_alpha: int = p(100, 0, 10**6)
+    # mixtures per alpha as a share of the training digits per class: the thesis's 500 per
+    # alpha on ~2700 digits (0.185), and its non-converging control, 100 per alpha (0.037)
+    mix_ratio: float = p(0.185, 0.0, 100.0)
+    mix_ratio_small: float = p(0.037, 0.0, 100.0)
     noise_levels: list = p([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    noise_values: list = p([-1, 1])  # eq. 4.4.2's eta; [0, 1] is run beside it
     training: RbmTrainingParams = field(
         default_factory=lambda: RbmTrainingParams(epochs=30, lr=0.05, batch_size=50)
     )

@@ -59,11 +59,20 @@ def temperature_flows(
 
 
 def endpoint_distributions(
-    class_values: np.ndarray, panels: dict[str, np.ndarray], xlabel: str, start_labels: np.ndarray
+    class_values: np.ndarray,
+    panels: dict[str, np.ndarray],
+    xlabel: str,
+    start_labels: np.ndarray,
+    ncols: int | None = None,
 ):
-    """Per panel, the read-out distribution of every starting set at the end of the flow."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.0), squeeze=False)
-    for ax, (title, dists) in zip(axes[0], panels.items(), strict=True):
+    """Per panel, the read-out distribution of every starting set at the end of the flow
+    (``ncols`` panels a row: e.g. one per seed)."""
+    ncols = ncols or len(panels)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (title, dists) in zip(axes.flat, panels.items(), strict=False):
         colors = plt.cm.coolwarm(np.linspace(0, 1, len(dists)))
         for k, d in enumerate(dists):
             ax.plot(class_values, d, "-", lw=0.9, color=colors[k], label=f"{start_labels[k]:g}")
@@ -71,5 +80,20 @@ def endpoint_distributions(
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel("read-out probability at the end of the flow")
     axes[0][-1].legend(fontsize=5, ncol=2, title="start", title_fontsize=5)
+    fig.tight_layout()
+    return fig
+
+
+def calibration(temps, reads: dict, system: str):
+    """Each read-out applied to thermal sets: read T against true T, with the identity."""
+    fig, ax = plt.subplots(figsize=(4.6, 3.6))
+    t = np.asarray(temps, dtype=float)
+    ax.plot(t, t, "k:", lw=1, label="identity")
+    for k, (name, read) in enumerate(reads.items()):
+        ax.plot(t, read, marker="o", ms=3, lw=1, color=f"C{k}", label=name)
+    ax.set_xlabel("true T of the thermal set")
+    ax.set_ylabel("read T")
+    ax.set_title(f"{system}: read-outs on thermal held-out sets", fontsize=9)
+    ax.legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -28,6 +28,7 @@ class FlowReadout:
     thermometer: np.ndarray
     final_distribution: np.ndarray
     final_states: list[np.ndarray]
+    distributions: np.ndarray | None = None  # (steps + 1, n_sets, n_classes): every step's
 
 
 def read_flow(
@@ -49,11 +50,13 @@ def read_flow(
     expected = np.empty((n_sets, n_steps))
     argmax = np.empty((n_sets, n_steps))
     thermo = np.full((n_sets, n_steps), np.nan)
+    every = []
     for j, state in enumerate(states):
         dists = [
             collection_distribution(classifier, state[a:b])
             for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         ]
+        every.append(np.stack(dists))
         for k, d in enumerate(dists):
             r = read(d, class_values)
             expected[k, j], argmax[k, j] = r.expected, r.argmax
@@ -67,12 +70,52 @@ def read_flow(
         thermo,
         final,
         [last[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+        np.stack(every),
     )
 
 
 def distinct_endpoints(final_distribution: np.ndarray, class_values: np.ndarray) -> int:
     """Number of distinct argmax classes among the starting sets' final distributions."""
     return len(np.unique(class_values[np.argmax(final_distribution, axis=1)]))
+
+
+def convergence_step(distributions: np.ndarray, tol: float, window: int = 5) -> int | None:
+    """The first step t >= ``window`` at which no starting set's averaged read-out moved by
+    more than ``tol`` (L1) over the last ``window`` steps; None if that never happens (the cap
+    was hit). ``distributions``: ``(steps + 1, n_sets, n_classes)``.
+
+    >>> convergence_step(np.ones((12, 2, 3)) / 3, tol=0.01)
+    5
+    """
+    d = np.asarray(distributions, dtype=np.float64)
+    for t in range(window, len(d)):
+        moved = np.abs(d[t - window : t + 1] - d[t]).sum(axis=2).max()
+        if moved <= tol:
+            return t
+    return None
+
+
+def fixed_point_groups(final_distribution: np.ndarray, distance: float) -> list[list[int]]:
+    """Starting sets grouped by where they end: single-linkage groups of final distributions
+    whose L1 distance is at most ``distance`` (a group is one fixed point; argmax would split
+    broad, near-identical distributions and merge different ones with the same peak).
+
+    >>> fixed_point_groups(np.array([[1.0, 0.0], [0.98, 0.02], [0.0, 1.0]]), 0.1)
+    [[0, 1], [2]]
+    """
+    x = np.asarray(final_distribution, dtype=np.float64)
+    n = len(x)
+    close = np.abs(x[:, None, :] - x[None, :, :]).sum(axis=2) <= distance
+    label = list(range(n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if close[i, j] and label[i] != label[j]:
+                old, new = label[j], label[i]
+                label = [new if v == old else v for v in label]
+    groups: dict[int, list[int]] = {}
+    for k, v in enumerate(label):
+        groups.setdefault(v, []).append(k)
+    return list(groups.values())
 
 
 def magnetisation_modes(states: list[np.ndarray]) -> dict[str, float]:

@@ -120,5 +120,8 @@ def main() -> None:
     for system in ("chain", "lattice"):
         metrics[system], histories[system] = ising_classifier(stage, system)
     metrics["mnist"], histories["mnist"] = mnist_classifier(stage)
+    for name, h in histories.items():  # early stopping: the epoch kept, of how many run
+        metrics[name].update(kept_epoch=h.kept + 1, epochs_run=len(h.train),
+                             validation_loss=h.validation[h.kept])  # fmt: skip
     save_curves(stage, "rbm_classifiers", histories)
-    stage.finish(metrics)
+    stage.finish(metrics, method={"kept_model": "best_validation_epoch"})

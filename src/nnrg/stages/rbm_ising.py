@@ -19,6 +19,12 @@ import torch
 
 from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import magnetisation_modes, read_flow
+from nnrg.analysis.thermal_readout import (
+    calibration,
+    read_collection,
+    state_probabilities,
+    thermal_curves,
+)
 from nnrg.analysis.thermometry import (
     chain_energy_per_spin,
     collection_distribution,
@@ -29,6 +35,7 @@ from nnrg.analysis.thermometry import (
 from nnrg.models.rbm import CD_MODES, FLOW_MODES, RBM, train_rbm
 from nnrg.numerics.stats import seed_summary
 from nnrg.physics.ising import BETA_C
+from nnrg.physics.rg import chain_decimation_flow
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz, write_csv, write_dir_npz, write_figure
 from nnrg.stages.rbm_common import ISING, ising_set, load_classifier, rbm_training, temperatures
@@ -79,6 +86,7 @@ class Context:
     starts: dict[str, list[np.ndarray]]
     classifiers: dict[str, torch.nn.Module]
     energy: dict[str, Callable[[np.ndarray], float]]
+    curves: dict[str, np.ndarray]  # the classifier's thermal curves (test sets of n_start)
 
 
 def context(stage: Stage) -> Context:
@@ -95,11 +103,55 @@ def context(stage: Stage) -> Context:
     }
     therm = {s: exact_energy_thermometer(s, size[s]) for s in ISING}
     energy = {s: (lambda v, s=s: float(therm[s](per_spin[s](v).mean()))) for s in ISING}
-    starts = {}
+    starts, curves = {}, {}
     for s in ISING:
-        held = sets[s]["heldout"]
+        held, test = sets[s]["heldout"], sets[s]["test"]
         starts[s] = [held["spins"][held["label"] == k][: p.n_start] for k in range(len(temps[s]))]
-    return Context(temps, sets, starts, classifiers, energy)
+        same_size = [test["spins"][test["label"] == k][: p.n_start] for k in range(len(temps[s]))]
+        curves[s] = thermal_curves(classifiers[s], same_size)
+    return Context(temps, sets, starts, classifiers, energy, curves)
+
+
+def thesis_readout(ctx: Context, system: str, collections: list[np.ndarray]) -> dict:
+    """Sec. 4.2's read-out of each collection (nearest thermal curve, ``analysis.
+    thermal_readout``): the mean over collections of the L1 temperature, of the L2 and KL
+    ones, of the bootstrap interval's ends, and the share of collections whose three
+    distances agree."""
+    reads = [
+        read_collection(state_probabilities(ctx.classifiers[system], c), ctx.curves[system],
+                        ctx.temps[system], n_boot=100)
+        for c in collections
+    ]  # fmt: skip
+    return {
+        "t": float(np.mean([r["t"] for r in reads])),
+        "t_l2": float(np.mean([r["by_distance"]["l2"] for r in reads])),
+        "t_kl": float(np.mean([r["by_distance"]["kl"] for r in reads])),
+        "interval_low": float(np.mean([r["interval"][0] for r in reads])),
+        "interval_high": float(np.mean([r["interval"][1] for r in reads])),
+        "distances_agree": float(np.mean([r["distances_agree"] for r in reads])),
+    }
+
+
+def calibrations(stage: Stage, ctx: Context) -> dict:
+    """Every read-out applied to thermal held-out sets (the flows' own starts) at every T: the
+    temperatures it reads against the true ones (metrics and a figure per system)."""
+    out = {}
+    for s in ISING:
+        clf, t_vals, curves = ctx.classifiers[s], ctx.temps[s], ctx.curves[s]
+        readers = {
+            "thesis": lambda x, clf=clf, c=curves, t=t_vals: read_collection(
+                state_probabilities(clf, x), c, t, n_boot=10)["t"],
+            "expected": lambda x, clf=clf, t=t_vals: read(
+                collection_distribution(clf, torch.as_tensor(x)), t).expected,
+            "argmax": lambda x, clf=clf, t=t_vals: read(
+                collection_distribution(clf, torch.as_tensor(x)), t).argmax,
+            "energy": ctx.energy[s],
+        }  # fmt: skip
+        out[s] = {name: calibration(r, ctx.starts[s], t_vals) for name, r in readers.items()}
+        fig = plots_rbm.calibration(t_vals, {n: c["read"] for n, c in out[s].items()}, s)
+        path = stage.path(f"reports/figures/rbm_ising_calibration_{s}.png")
+        stage.add_artifact(write_figure(path, fig), "figures")
+    return out
 
 
 def cd_variant(stage: Stage, ctx: Context, name: str, system: str, cd: str, x_train, x_test,
@@ -108,7 +160,10 @@ def cd_variant(stage: Stage, ctx: Context, name: str, system: str, cd: str, x_tr
     per-mode summaries over seeds. RBM states, seed 0's flows and CSV rows go to ``out``."""
     p, t_vals, clf = stage.section, ctx.temps[system], ctx.classifiers[system]
     n_hidden = p.chain_hidden if system == "chain" else p.lattice_hidden
-    results = {f: {"classifier": [], "energy": [], "argmax": []} for f in FLOW_MODES}
+    keys = ("thermal", "thermal_l2", "thermal_kl", "classifier", "energy", "argmax")
+    results = {f: {k: [] for k in keys} for f in FLOW_MODES}
+    extra: dict = {f: {"interval_low": [], "interval_high": [], "distances_agree": []}
+                   for f in FLOW_MODES}  # fmt: skip
     modes: dict = {f: [] for f in FLOW_MODES}
     for seed in range(p.n_seeds):
         rbm = RBM(
@@ -120,6 +175,12 @@ def cd_variant(stage: Stage, ctx: Context, name: str, system: str, cd: str, x_tr
         for flow in FLOW_MODES:
             res = read_flow(rbm, ctx.starts[system], p.flow_steps, flow, p.seed + seed, clf,
                             t_vals, ctx.energy[system])  # fmt: skip
+            thesis = thesis_readout(ctx, system, res.final_states)
+            results[flow]["thermal"].append(thesis["t"])
+            results[flow]["thermal_l2"].append(thesis["t_l2"])
+            results[flow]["thermal_kl"].append(thesis["t_kl"])
+            for key in extra[flow]:
+                extra[flow][key].append(thesis[key])
             results[flow]["classifier"].append(float(res.expected[:, -1].mean()))
             results[flow]["energy"].append(float(res.thermometer[:, -1].mean()))
             results[flow]["argmax"].append(float(np.median(res.argmax[:, -1])))
@@ -132,6 +193,7 @@ def cd_variant(stage: Stage, ctx: Context, name: str, system: str, cd: str, x_tr
                                 for j in range(p.flow_steps + 1)]  # fmt: skip
         out["bar"].update()
     return {f"flow_{f}": {**{key: seed_summary(v) for key, v in r.items()},
+                          **{k: float(np.mean(v)) for k, v in extra[f].items()},
                           **mean_modes(modes[f])} for f, r in results.items()}  # fmt: skip
 
 
@@ -147,10 +209,12 @@ def run_experiment(stage: Stage, ctx: Context, name: str, system: str, selector,
     x_train, x_test = training_data(stage, system, selector, ctx.sets[system])
     clf, t_vals = ctx.classifiers[system], ctx.temps[system]
     mix = read(collection_distribution(clf, torch.as_tensor(x_train)), t_vals)
+    mixture = read_collection(state_probabilities(clf, x_train), ctx.curves[system], t_vals)
     entry: dict = {
         "n_train": len(x_train),
-        "training_mixture": {"classifier": mix.expected, "energy": ctx.energy[system](x_train)},
-    }
+        "training_mixture": {"thermal": mixture["t"], "classifier": mix.expected,
+                             "energy": ctx.energy[system](x_train)},
+    }  # fmt: skip
     for cd in CD_MODES:
         entry[f"cd_{cd}"] = cd_variant(stage, ctx, name, system, cd, x_train, x_test, out)
     return entry
@@ -166,9 +230,9 @@ def main() -> None:
     metrics = {name: run_experiment(stage, ctx, name, system, selector, out)
                for name, (system, selector) in exps.items()}  # fmt: skip
     bar.close()
-    metrics["sensitivity"] = sweep(stage, ctx.sets["lattice"], ctx.starts["lattice"],
-                                   ctx.classifiers["lattice"], ctx.temps["lattice"])  # fmt: skip
-    metrics["reference"] = {"t_c_exact": T_C}
+    metrics["sensitivity"] = sweep(stage, ctx)
+    metrics["calibration"] = calibrations(stage, ctx)
+    metrics["reference"] = {"t_c_exact": T_C, "chain_decimation": decimation_reference(ctx)}
     write_dir_npz(stage.path(OUT), out["models"])
     stage.add_artifact(stage.path(OUT), "models")
     columns = ["experiment", "cd", "flow", "seed", "t_start", "step", "classifier", "energy"]
@@ -176,40 +240,51 @@ def main() -> None:
     path = stage.path("reports/plots/rbm_ising_flows.csv")
     stage.add_artifact(write_csv(path, columns, out["rows"], formats), "plots")
     save_figures(stage, out["figures"], ctx.temps)
-    stage.finish(metrics, method={"readout": "expected_T_of_mean_softmax"})
+    stage.finish(metrics, method={"readout": "nearest_thermal_curve"})
 
 
-def sweep(stage: Stage, sets: dict, starts: list[np.ndarray], clf, t_vals) -> dict:
-    """Endpoint of the 2D all-T flow (sampled CD and flow, one seed) vs epochs and lr."""
-    p = stage.section
+def decimation_reference(ctx: Context, steps: int = 20) -> dict:
+    """The RG reference beside the 1D RBM flow (fig. 3.1): exact chain decimation
+    tanh K' = tanh^2 K from every starting temperature T > 0 (K = 1/T) flows to K = 0
+    (T = inf), the opposite of the RBM flow; T = 0 is the repulsive fixed point and stays.
+    Returns the largest coupling left after ``steps`` steps."""
+    t = ctx.temps["chain"]
+    flow = chain_decimation_flow(1.0 / t[t > 0], steps)
+    return {"steps": steps, "max_final_coupling": float(flow[-1].max())}
+
+
+def sweep(stage: Stage, ctx: Context) -> dict:
+    """Endpoint of the 2D all-T flow (sampled CD and flow, one seed) vs epochs and lr, read by
+    the thesis's nearest thermal curve and by the expected T."""
+    p, sets = stage.section, ctx.sets["lattice"]
     x_train, x_test = sets["train"]["spins"], sets["test"]["spins"]
-    grid, rows = {}, []
+    grid, expected, rows = {}, {}, []
     for epochs in (int(e) for e in p.sweep_epochs):
         for lr in p.sweep_lr:
             rbm = RBM(
                 x_train.shape[1], p.lattice_hidden, generator=torch.Generator().manual_seed(p.seed)
             )
-            train_rbm(
-                rbm,
-                torch.as_tensor(x_train),
-                torch.as_tensor(x_test),
-                rbm_training(
-                    p.training, len(x_train), p.seed, epochs=epochs, lr=lr, cd_mode="sampled"
-                ),  # fmt: skip
-            )
-            out = read_flow(rbm, starts, p.flow_steps, "sampled", p.seed, clf, t_vals)
-            grid[f"e{epochs}_lr{lr:g}"] = float(out.expected[:, -1].mean())
-            rows.append((epochs, lr, grid[f"e{epochs}_lr{lr:g}"]))
-    columns = ["epochs", "lr", "endpoint_classifier"]
+            tr = rbm_training(p.training, len(x_train), p.seed, epochs=epochs, lr=lr,
+                              cd_mode="sampled")  # fmt: skip
+            train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
+            out = read_flow(rbm, ctx.starts["lattice"], p.flow_steps, "sampled", p.seed,
+                            ctx.classifiers["lattice"], ctx.temps["lattice"])  # fmt: skip
+            key = f"e{epochs}_lr{lr:g}"
+            grid[key] = thesis_readout(ctx, "lattice", out.final_states)["t"]
+            expected[key] = float(out.expected[:, -1].mean())
+            rows.append((epochs, lr, grid[key], expected[key]))
+    columns = ["epochs", "lr", "endpoint_thesis", "endpoint_expected"]
     path = stage.path("reports/tables/rbm_ising_sensitivity.csv")
-    formats = {"lr": "g", "endpoint_classifier": ".4g"}
+    formats = {"lr": "g", "endpoint_thesis": ".4g", "endpoint_expected": ".4g"}
     stage.add_artifact(write_csv(path, columns, rows, formats), "tables")
-    values = np.array(list(grid.values()))
+    values, values_expected = np.array(list(grid.values())), np.array(list(expected.values()))
     return {
         "endpoints": grid,
+        "endpoints_expected": expected,
         "min": float(values.min()),
         "max": float(values.max()),
         "range": float(values.max() - values.min()),
+        "range_expected": float(values_expected.max() - values_expected.min()),
     }
 
 
@@ -234,4 +309,13 @@ def save_figures(stage: Stage, figures: dict, temps: dict[str, np.ndarray]) -> N
                 fig.suptitle(f"{group}: CD {cd}, flow {flow}", fontsize=8)
                 path = stage.path(f"reports/figures/rbm_ising/{group}_cd-{cd}_flow-{flow}.png")
                 write_figure(path, fig)
+    for (name, cd, flow), res in figures.items():  # figs. 4.2-4.3, 4.6-4.8: the end curves
+        if cd == "sampled" and flow == "sampled":
+            system = "chain" if name.startswith("chain") else "lattice"
+            t_vals = temps[system]
+            fig = plots_rbm.probability_curves(
+                t_vals, res.final_distribution, t_vals, "T (classifier class)",
+                f"{name}: classifier output at the end of the flow, by starting T",
+            )  # fmt: skip
+            write_figure(stage.path(f"reports/figures/rbm_ising/{name}_end_curves.png"), fig)
     stage.add_artifact(stage.path("reports/figures/rbm_ising"), "figures/rbm_ising")

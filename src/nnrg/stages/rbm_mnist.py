@@ -3,10 +3,13 @@ digit's held-out set, read by the digit classifier (study 002 sec. 4.4, figs. 4.
 
 Experiments: fours and eights; plus linear mixtures n' = (1 - a) n_4 + a n_8 for
 a = 0.1 ... 0.9; fours and nines, with and without mixtures; fours and nines with noise
-n' = (1 - a) n + a eta (eta uniform in {0, 1}) for the ``noise_levels``. The embedded data hold
-~300 training digits per class instead of the paper's ~2700, so mixtures are scaled with
-``mix_per_alpha`` (the paper: 500 per alpha). Fixed points are counted as the distinct digits
-the ten starting sets end on.
+n' = (1 - a) n + a eta, eta in {-1, 1} (eq. 4.4.2; {0, 1} beside it), for the
+``noise_levels``. The embedded data hold ~300 training digits per class instead of the thesis's
+~2700, so every added set keeps the thesis's ratios: mixtures ``mix_ratio`` x digits per class
+per alpha (500 / 2700), its non-converging control ``mix_ratio_small`` (100 / 2700), noise
+split evenly over the levels (450 per alpha per 2700 digits). Each flow runs until it
+converges (``converge_tol``) or hits the ``flow_steps`` cap, and fixed points are groups of
+final distributions within ``group_distance`` (L1) of each other.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ import numpy as np
 import torch
 
 from nnrg import plots_rbm
-from nnrg.analysis.rbm_flow import distinct_endpoints, read_flow
+from nnrg.analysis.rbm_flow import (
+    convergence_step,
+    distinct_endpoints,
+    fixed_point_groups,
+    read_flow,
+)
 from nnrg.datasets import mixtures, noisy
 from nnrg.models.rbm import RBM, train_rbm
 from nnrg.stages import paths
@@ -36,13 +44,18 @@ def experiment_sets(
         return data["images"][np.isin(data["labels"], ds)].astype(np.float64)
 
     out = {}
+    per_class = int(np.median(np.bincount(train["labels"], minlength=10)))
     for a, b in ((4, 8), (4, 9)):
         xa, xb = (train["images"][train["labels"] == d].astype(np.float64) for d in (a, b))
         base, held = digits(train, [a, b]), digits(test, [a, b])
         out[f"d{a}{b}"] = (base, held)
-        out[f"d{a}{b}_mix"] = (np.concatenate([base, mixtures(xa, xb, p.mix_per_alpha, rng)]), held)
-    x49 = digits(train, [4, 9])
-    out["d49_noise"] = (noisy(x49, list(p.noise_levels), rng), digits(test, [4, 9]))
+        for tag, ratio in (("mix", p.mix_ratio), ("mix_small", p.mix_ratio_small)):
+            per_alpha = max(1, int(round(ratio * per_class)))
+            out[f"d{a}{b}_{tag}"] = (np.concatenate([base, mixtures(xa, xb, per_alpha, rng)]), held)
+    x49, held49 = digits(train, [4, 9]), digits(test, [4, 9])
+    values = tuple(int(v) for v in p.noise_values)
+    out["d49_noise"] = (noisy(x49, list(p.noise_levels), rng, values), held49)
+    out["d49_noise01"] = (noisy(x49, list(p.noise_levels), rng, (0, 1)), held49)
     return out
 
 
@@ -75,26 +88,49 @@ def run_experiments(stage: Stage, data: dict, sets: dict) -> tuple[dict, dict, d
     metrics, models, finals, rows = {}, {}, {}, []
     bar = stage.progress(total=len(sets) * p.n_seeds, desc="MNIST RBMs")
     for name, (x_train, x_test) in sets.items():
-        counts, ends = [], []
+        seeds = []
         for seed in range(p.n_seeds):
             rbm, out = run_seed(stage, x_train, x_test, starts, clf, seed)
             models[f"{name}__seed{seed}"] = rbm.state()
-            counts.append(distinct_endpoints(out.final_distribution, DIGITS))
-            ends.append(out.final_distribution.argmax(axis=1).tolist())
-            if seed == 0:
-                finals[name] = out.final_distribution
-                rows += [(name, seed, d, j, out.expected[d, j], out.argmax[d, j])
-                         for d in DIGITS for j in range(p.flow_steps + 1)]  # fmt: skip
+            seeds.append(endpoint(out, p))
+            finals[f"{name} (seed {seed})"] = seeds[-1]["final"]
+            rows += [(name, seed, d, j, out.expected[d, j], out.argmax[d, j])
+                     for d in DIGITS for j in range(out.expected.shape[1])]  # fmt: skip
             bar.update()
-        metrics[name] = {
-            "n_train": len(x_train),
-            "n_fixed_points": counts,
-            "n_fixed_points_max": int(max(counts)),
-            "n_fixed_points_min": int(min(counts)),
-            "end_digit_per_start": ends,
-        }
+        metrics[name] = summarise_seeds(len(x_train), seeds)
     bar.close()
     return metrics, models, finals, rows
+
+
+def endpoint(out, p) -> dict:
+    """One flow's end: the convergence step (None: the cap was hit, the last step is used),
+    the final distributions there, the fixed points as groups of them, and the argmax count."""
+    step = convergence_step(out.distributions, p.converge_tol)
+    final = out.distributions[out.distributions.shape[0] - 1 if step is None else step]
+    groups = fixed_point_groups(final, p.group_distance)
+    return {"step": step, "final": final, "groups": groups,
+            "argmax_count": distinct_endpoints(final, DIGITS)}  # fmt: skip
+
+
+def summarise_seeds(n_train: int, seeds: list[dict]) -> dict:
+    """Per experiment: fixed-point counts per seed (grouping and argmax), their min / max /
+    mean, how many flows hit the cap, and the convergence steps."""
+    counts = [len(s["groups"]) for s in seeds]
+    argmax = [s["argmax_count"] for s in seeds]
+    return {
+        "n_train": n_train,
+        "n_fixed_points": counts,
+        "n_fixed_points_max": int(max(counts)),
+        "n_fixed_points_min": int(min(counts)),
+        "n_fixed_points_mean": float(np.mean(counts)),
+        "argmax_fixed_points": argmax,
+        "argmax_fixed_points_max": int(max(argmax)),
+        "argmax_fixed_points_min": int(min(argmax)),
+        "single_fixed_point_seeds": int(sum(c == 1 for c in counts)),
+        "cap_hit": int(sum(s["step"] is None for s in seeds)),
+        "convergence_steps": [s["step"] for s in seeds],
+        "groups": [s["groups"] for s in seeds],
+    }
 
 
 def main() -> None:
@@ -109,11 +145,12 @@ def main() -> None:
     path = stage.path("reports/plots/rbm_mnist_flows.csv")
     formats = {"expected_digit": ".4g", "argmax_digit": "g"}
     stage.add_artifact(write_csv(path, columns, rows, formats), "plots")
-    fig = plots_rbm.endpoint_distributions(DIGITS, finals, "digit read-out", DIGITS)
+    fig = plots_rbm.endpoint_distributions(DIGITS, finals, "digit read-out", DIGITS, p.n_seeds)
     path = stage.path("reports/figures/rbm_mnist_endpoints.png")
     stage.add_artifact(write_figure(path, fig), "figures")
     per_digit = np.bincount(data["train"]["labels"], minlength=10)
     metrics["per_digit_train"] = per_digit.tolist()
-    method = {"train_digits_per_class": int(np.median(per_digit)), "noise_values": [0, 1]}
-    method["fixed_point_count"] = "argmax_digit"
+    method = {"train_digits_per_class": int(np.median(per_digit)),
+              "noise_values": [int(v) for v in p.noise_values]}  # fmt: skip
+    method["fixed_point_count"] = "grouped_final_distributions"
     stage.finish(metrics, method=method)
