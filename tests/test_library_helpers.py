@@ -70,8 +70,10 @@ def test_mixtures_and_noise_stay_in_the_convex_hull():
     mix = mixtures(a, b, 4, rng)
     assert mix.shape == (36, 3)
     np.testing.assert_allclose(np.unique(mix.round(6)), np.round(np.arange(1, 10) / 10, 6))
-    out = noisy(np.full((10, 3), 0.5), [0.0, 1.0], rng)
+    out = noisy(np.full((10, 3), 0.5), [0.0, 1.0], rng, values=(0, 1))
     assert out.shape == (10, 3) and set(np.unique(out)) <= {0.0, 0.5, 1.0}
+    out = noisy(np.full((10, 3), 0.5), [0.0, 1.0], rng)  # eq. 4.4.2: eta in {-1, 1}
+    assert set(np.unique(out)) <= {-1.0, 0.5, 1.0}
 
 
 def test_bags_equal_bag_by_bag_sampling():

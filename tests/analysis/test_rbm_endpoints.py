@@ -17,13 +17,13 @@ def test_a_chain_started_in_its_stationary_distribution_stops_at_once():
                   for _ in range(3)])
         for _ in range(30)
     ])  # fmt: skip
-    assert convergence_step(steps, tol=0.03) == 5  # the earliest step the criterion can see
+    assert convergence_step(steps, tol=0.03) == 19  # the earliest step the criterion can see
 
 
 def test_a_drifting_flow_hits_the_cap():
     d = np.linspace(0, 1, 40)[:, None, None] * np.array([1.0, -1.0])[None, None, :]
-    d = 0.5 + 0.5 * d  # moves by 0.025 L1 per step, forever
-    assert convergence_step(np.broadcast_to(d, (40, 2, 2)), tol=0.01) is None
+    d = 0.5 + 0.5 * d  # moves by 0.025 L1 per step, forever: 0.25 between two windows
+    assert convergence_step(np.broadcast_to(d, (40, 2, 2)), tol=0.1) is None
 
 
 def test_grouping_puts_samples_of_one_distribution_together_and_different_ones_apart():

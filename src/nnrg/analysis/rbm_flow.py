@@ -79,18 +79,24 @@ def distinct_endpoints(final_distribution: np.ndarray, class_values: np.ndarray)
     return len(np.unique(class_values[np.argmax(final_distribution, axis=1)]))
 
 
-def convergence_step(distributions: np.ndarray, tol: float, window: int = 5) -> int | None:
-    """The first step t >= ``window`` at which no starting set's averaged read-out moved by
-    more than ``tol`` (L1) over the last ``window`` steps; None if that never happens (the cap
-    was hit). ``distributions``: ``(steps + 1, n_sets, n_classes)``.
+WINDOW = 10  # steps averaged by the convergence criterion and by the endpoint it reads
 
-    >>> convergence_step(np.ones((12, 2, 3)) / 3, tol=0.01)
-    5
+
+def convergence_step(distributions: np.ndarray, tol: float, window: int = WINDOW) -> int | None:
+    """The first step t >= 2 ``window`` - 1 at which no starting set's averaged read-out moved:
+    the L1 distance between its mean over steps (t - window, t] and its mean over the window
+    before is at most ``tol`` for every set. Averaging over a window keeps the sampling noise
+    of a finite collection (which never stops moving step to step) below ``tol``. None if it
+    never happens (the cap was hit). ``distributions``: ``(steps + 1, n_sets, n_classes)``.
+
+    >>> convergence_step(np.ones((30, 2, 3)) / 3, tol=0.01)
+    19
     """
     d = np.asarray(distributions, dtype=np.float64)
-    for t in range(window, len(d)):
-        moved = np.abs(d[t - window : t + 1] - d[t]).sum(axis=2).max()
-        if moved <= tol:
+    for t in range(2 * window - 1, len(d)):
+        recent = d[t - window + 1 : t + 1].mean(axis=0)
+        before = d[t - 2 * window + 1 : t - window + 1].mean(axis=0)
+        if np.abs(recent - before).sum(axis=1).max() <= tol:
             return t
     return None
 

@@ -401,6 +401,9 @@ def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None
     if count is None or count >= need:
         return None
     fitted = "" if value is None else f"; the fit over them gives {fmt(value)}"
+    target = as_number(claim.get("paper_value"))
+    if target is not None and "target" not in claim.get("test", {}):
+        fitted += f" (paper: {fmt(target)})"
     return Outcome(
         UNDECIDED,
         f"only {fmt(count)} of the points behind {claim['metric']} are "

@@ -210,10 +210,11 @@ def run_experiment(stage: Stage, ctx: Context, name: str, system: str, selector,
     clf, t_vals = ctx.classifiers[system], ctx.temps[system]
     mix = read(collection_distribution(clf, torch.as_tensor(x_train)), t_vals)
     mixture = read_collection(state_probabilities(clf, x_train), ctx.curves[system], t_vals)
+    half_width = 0.5 * (mixture["interval"][1] - mixture["interval"][0])  # a 68 % interval
     entry: dict = {
         "n_train": len(x_train),
-        "training_mixture": {"thermal": mixture["t"], "classifier": mix.expected,
-                             "energy": ctx.energy[system](x_train)},
+        "training_mixture": {"thermal": mixture["t"], "thermal_error": half_width,
+                             "classifier": mix.expected, "energy": ctx.energy[system](x_train)},
     }  # fmt: skip
     for cd in CD_MODES:
         entry[f"cd_{cd}"] = cd_variant(stage, ctx, name, system, cd, x_train, x_test, out)

@@ -19,6 +19,7 @@ import torch
 
 from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import (
+    WINDOW,
     convergence_step,
     distinct_endpoints,
     fixed_point_groups,
@@ -104,9 +105,12 @@ def run_experiments(stage: Stage, data: dict, sets: dict) -> tuple[dict, dict, d
 
 def endpoint(out, p) -> dict:
     """One flow's end: the convergence step (None: the cap was hit, the last step is used),
-    the final distributions there, the fixed points as groups of them, and the argmax count."""
+    the final distributions there (each set's mean over the criterion's last window, which
+    averages out the collection's sampling noise), the fixed points as groups of them, and
+    the argmax count."""
     step = convergence_step(out.distributions, p.converge_tol)
-    final = out.distributions[out.distributions.shape[0] - 1 if step is None else step]
+    end = out.distributions.shape[0] - 1 if step is None else step
+    final = out.distributions[max(0, end - WINDOW + 1) : end + 1].mean(axis=0)
     groups = fixed_point_groups(final, p.group_distance)
     return {"step": step, "final": final, "groups": groups,
             "argmax_count": distinct_endpoints(final, DIGITS)}  # fmt: skip

@@ -34,6 +34,9 @@ def run_stage(name: str) -> int:
     from nnrg.stages import base
 
     signal.signal(signal.SIGTERM, _terminate)
+    # SIGINT -> KeyboardInterrupt even where the parent started us with SIGINT ignored (a
+    # shell's background jobs are), so `kill -INT` stops a stage cleanly there too
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         importlib.import_module(f"nnrg.stages.{name}").main()
         return 0
