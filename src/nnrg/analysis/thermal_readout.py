@@ -70,8 +70,9 @@ def read_collection(
     distances pick one temperature, and a bootstrap interval of the L1 read-out (the
     collection's configurations resampled with replacement)."""
     mean = probs.mean(axis=0)
-    by = {kind: nearest_temperature(mean, curves, temps, kind)[0] for kind in DISTANCES}
-    t, dist = nearest_temperature(mean, curves, temps, "l1")
+    nearest = {kind: nearest_temperature(mean, curves, temps, kind) for kind in DISTANCES}
+    by = {kind: t for kind, (t, _) in nearest.items()}
+    t, dist = nearest["l1"]
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     idx = rng.integers(0, len(probs), size=(n_boot, len(probs)))
     boot = np.array([nearest_temperature(probs[i].mean(axis=0), curves, temps)[0] for i in idx])

@@ -21,6 +21,7 @@ from nnrg import plots_rbm
 from nnrg.analysis.rbm_flow import magnetisation_modes, read_flow
 from nnrg.analysis.thermal_readout import (
     calibration,
+    nearest_temperature,
     read_collection,
     state_probabilities,
     thermal_curves,
@@ -139,8 +140,8 @@ def calibrations(stage: Stage, ctx: Context) -> dict:
     for s in ISING:
         clf, t_vals, curves = ctx.classifiers[s], ctx.temps[s], ctx.curves[s]
         readers = {
-            "thesis": lambda x, clf=clf, c=curves, t=t_vals: read_collection(
-                state_probabilities(clf, x), c, t, n_boot=10)["t"],
+            "thesis": lambda x, clf=clf, c=curves, t=t_vals: nearest_temperature(
+                state_probabilities(clf, x).mean(axis=0), c, t)[0],
             "expected": lambda x, clf=clf, t=t_vals: read(
                 collection_distribution(clf, torch.as_tensor(x)), t).expected,
             "argmax": lambda x, clf=clf, t=t_vals: read(
