@@ -124,6 +124,11 @@ def flow_crossings(
     return FlowCrossings(fits, measured, unwindowed, main)
 
 
+def _parallel(slope: float | np.ndarray) -> np.ndarray:
+    """True where a line of this slope is parallel to beta' = beta (no crossing)."""
+    return np.isclose(slope, 1.0, rtol=0.0, atol=1e-12)
+
+
 def line_crossing(beta: np.ndarray, beta_prime: np.ndarray) -> Crossing | None:
     """The least-squares line beta' = a beta + b and where it meets beta' = beta,
     beta* = b / (1 - a), with its slope a (None when the line is parallel to the diagonal).
@@ -133,7 +138,7 @@ def line_crossing(beta: np.ndarray, beta_prime: np.ndarray) -> Crossing | None:
     (0.4, 0.5)
     """
     a, b = np.polyfit(beta, beta_prime, 1)
-    if np.isclose(a, 1.0, rtol=0.0, atol=1e-12):
+    if _parallel(a):
         return None
     return Crossing(float(b / (1.0 - a)), float(a), 1)
 
@@ -181,7 +186,7 @@ def bootstrap_line_crossing(
     resamples gave no crossing.
     """
     point, a, b = _resampled_lines(betas, per_lattice, fit_range, n_boot)
-    ok = ~np.isclose(a, 1.0, rtol=0.0, atol=1e-12)
+    ok = ~_parallel(a)
     out: dict = {
         "beta": None if point is None else point.beta,
         "slope": None if point is None else point.slope,
@@ -212,6 +217,6 @@ def paired_crossing_difference(
     p2, a2, b2 = _resampled_lines(betas, second, fit_range, n_boot)
     if p1 is None or p2 is None:
         return {"mean": None, "error": None}
-    ok = ~(np.isclose(a1, 1.0, atol=1e-12, rtol=0) | np.isclose(a2, 1.0, atol=1e-12, rtol=0))
+    ok = ~(_parallel(a1) | _parallel(a2))
     diff = b1[ok] / (1 - a1[ok]) - b2[ok] / (1 - a2[ok])
     return {"mean": p1.beta - p2.beta, "error": float(np.std(diff, ddof=1))}
