@@ -31,17 +31,22 @@ def timed(fn):
     return out, time.perf_counter() - w0, time.process_time() - c0
 
 
-def update_rate(kind: str, size: int, batch: int, sweeps: int) -> tuple[float, float]:
-    """(spin updates per ns wall, per ns CPU) of checkerboard Metropolis at beta_c."""
+def update_rate(
+    kind: str, size: int, batch: int, sweeps: int, beta: float = BETA_C, rounds: int | None = None
+) -> tuple[float, float]:
+    """(spin updates per ns wall, per ns CPU) of checkerboard Metropolis at ``beta``
+    (``rounds``: the multispin kernel's branch-free digits; None: its default)."""
     spins = random_lattices(batch, size, np.random.default_rng(0))
-    accept = metropolis_acceptance(BETA_C)
+    accept = metropolis_acceptance(beta)
     if kind == "multispin":
         words = pack(spins)
         states = spawn_states(np.random.SeedSequence(0), len(words))
         d1, d0 = probability_digits(accept[3]), probability_digits(accept[4])
 
+        extra = () if rounds is None else (rounds,)
+
         def run(n):
-            return multispin_sweeps(words, d1, d0, n, states)
+            return multispin_sweeps(words, d1, d0, n, states, *extra)
     else:
         states = spawn_states(np.random.SeedSequence(0), batch)
 
@@ -94,6 +99,18 @@ def main() -> None:
                     sweeps = max(2, int(scale * 1e8 / (batch * size * size)))
                     wall, cpu = update_rate(kind, size, batch, sweeps)
                     print(f"| {kind} | {threads} | {size} | {batch} | {wall:.3f} | {cpu:.3f} |")
+    numba.set_num_threads(1)
+    print("\n| multispin, 1 thread, 256 chains | beta | rounds | updates/ns per CPU-second "
+          "| vs early exit (rounds = 0) |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for size in (10, 32):
+        for beta in (0.3, BETA_C, 0.6):
+            sweeps = max(2, int(scale * 1e8 / (256 * size * size)))
+            base = update_rate("multispin", size, 256, sweeps, beta, 0)[1]
+            for rounds in (0, 4, 6, 8, 10, 12):
+                cpu = base if rounds == 0 else update_rate("multispin", size, 256, sweeps,
+                                                          beta, rounds)[1]  # fmt: skip
+                print(f"| L = {size} | {beta:.4g} | {rounds} | {cpu:.3f} | {cpu / base:.2f}x |")
     numba.set_num_threads(max_threads)
     print(
         "\n| L=32, beta_c, 64 chains | tau_int(|m|) [steps] | CPU ms / independent sample "

@@ -34,12 +34,26 @@ def p(default: Any, lo: float | None = None, hi: float | None = None, **kw: Any)
     return field(default=default, metadata=meta)
 
 
+PARALLEL_BACKENDS = ("serial", "ray")  # see nnrg.fanout
+
+
 @dataclass(frozen=True)
 class PipelineParams:
     """Pipeline-wide settings."""
 
     profile: str = p("default")  # the profile it was generated from (profiles/<name>.yaml)
     experiment: str = p("nnrg")
+    # where torch computes: auto (CUDA when available, else CPU), cpu, cuda, cuda:N;
+    # $NNRG_DEVICE overrides it (see nnrg.devices)
+    device: str = p("auto")
+    # how the heavy stages run their independent units: serial (in the stage's process) or
+    # ray (local workers, or the cluster at $RAY_ADDRESS); $NNRG_PARALLEL overrides it
+    parallel: str = p("ray", choices=PARALLEL_BACKENDS)
+    workers: int = p(0, 0, 4096)  # local Ray workers; 0: one per core
+    # the HNN epoch under torch.compile with fused Adam (faster, see docs/performance.md);
+    # numbers differ from the eager epoch's in the last digits, so the committed result sets
+    # run eager; $NNRG_COMPILE=1 turns it on for one run
+    compile: bool = p(False)
 
 
 LOCAL_UPDATES = ("multispin", "scalar")  # bit-packed (64 chains a word) or one chain a site
@@ -277,6 +291,9 @@ class NnqftSigmaParams:
     seed: int = p(4002, 0, 2**32 - 1)
 
 
+OPTIMIZERS = ("adam", "sgd")  # sgd: plain mini-batch gradient descent (no momentum)
+
+
 @dataclass(frozen=True)
 class TrainingParams:
     """Adam mini-batch training (study 001 paper: 4000 epochs, batch 10, 20% validation)."""
@@ -290,6 +307,7 @@ class TrainingParams:
     # early stopping: epochs without a better validation loss before stopping (the best
     # epoch's weights are kept); null trains every epoch and keeps the last
     patience: int | None = p(None, 1, 10**5)
+    optimizer: str = p("adam", choices=OPTIMIZERS)
 
 
 @dataclass(frozen=True)
@@ -369,6 +387,13 @@ class RbmClassifiersParams:
             epochs=100, batch_size=256, lr=3e-3, l1=0.0, seed=21, patience=8
         )
     )
+    # the thesis's own optimiser for the temperature MLPs (sec. 4.2: "gradient descent"), as a
+    # variant classifier beside the Adam one: each flow endpoint is read by both
+    gd_training: TrainingParams = field(
+        default_factory=lambda: TrainingParams(
+            epochs=200, batch_size=256, lr=0.1, l1=0.0, seed=21, patience=10, optimizer="sgd"
+        )
+    )
     mnist_training: TrainingParams = field(
         default_factory=lambda: TrainingParams(
             epochs=100, batch_size=64, lr=1e-3, l1=1e-6, seed=22, patience=5
@@ -408,6 +433,9 @@ class RbmIsingParams:
     training: RbmTrainingParams = field(default_factory=RbmTrainingParams)
     sweep_epochs: list = p([5, 20, 60])
     sweep_lr: list = p([0.003, 0.01, 0.03])
+    # hidden units of the all-T flow's sweep (the thesis's own: 4 and 25)
+    sweep_hidden_chain: list = p([2, 4, 8])
+    sweep_hidden_lattice: list = p([9, 25, 64])
     seed: int = p(2030, 0, 2**32 - 1)
 
 

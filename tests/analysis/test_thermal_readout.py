@@ -9,9 +9,9 @@ from nnrg.analysis.thermal_readout import (
     distances,
     nearest_temperature,
     read_collection,
-    state_probabilities,
     thermal_curves,
 )
+from nnrg.analysis.thermometry import state_probabilities
 from nnrg.physics.chain import sample_chain
 
 
@@ -75,3 +75,11 @@ def test_calibration_reports_the_deviation_of_a_read_out():
     assert out["max_abs_deviation"] == pytest.approx(0.5)
     assert out["rms_deviation"] == pytest.approx(0.5)
     assert nearest_temperature(synthetic_curves()[2], synthetic_curves(), np.arange(10.0))[0] == 2
+
+
+def test_direction_changes_count_turns_of_a_curve():
+    from nnrg.analysis.thermal_readout import direction_changes
+
+    assert direction_changes(np.array([0.1, 0.2, 0.2, 0.4])) == 0  # monotone, with a flat step
+    assert direction_changes(np.array([0.1, 0.3, 0.5, 0.2, 0.1])) == 1  # one peak
+    assert direction_changes(np.array([0.3, 0.2, 0.25, 0.15, 0.18])) == 3  # a zig-zag

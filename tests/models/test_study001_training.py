@@ -96,3 +96,24 @@ def test_paired_difference_of_identical_read_outs_is_exactly_zero():
     per = [0.5 * b + 0.2 + 0.05 * rng.standard_normal(50) for b in betas]
     d = paired_crossing_difference(betas, per, per, (0.1, 0.6), n_boot=100)
     assert d["mean"] == 0.0 and d["error"] == 0.0
+
+
+def test_plain_gradient_descent_is_sgd_without_momentum_and_names_agree_with_params():
+    from nnrg.models.training import OPTIMIZERS
+    from nnrg.params import OPTIMIZERS as NAMES
+
+    assert set(OPTIMIZERS) == set(NAMES)
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = torch.as_tensor(rng.standard_normal((32, 3)), dtype=torch.float32)
+    y = x @ torch.tensor([1.0, -2.0, 0.5])
+    net = torch.nn.Linear(3, 1, bias=False)
+    w0 = net.weight.detach().clone()
+    # one full-batch step of plain gradient descent: w <- w - lr * grad
+    train(net, x, y[:, None], x[:0], y[:0, None], loss="mse", epochs=1, batch_size=32,
+          lr=0.1, l1=0.0, seed=0, optimizer="sgd")  # fmt: skip
+    grad = 2 * ((x @ w0.T - y[:, None]) * x).mean(dim=0)
+    assert torch.allclose(net.weight.detach()[0], w0[0] - 0.1 * grad, atol=1e-6)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        train(net, x, y[:, None], x[:0], y[:0, None], loss="mse", epochs=1, batch_size=32,
+              lr=0.1, l1=0.0, seed=0, optimizer="rmsprop")  # fmt: skip

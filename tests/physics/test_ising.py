@@ -78,8 +78,11 @@ def test_wrong_acceptance_rule_breaks_detailed_balance():
     assert np.abs(flow - flow.T).max() > 1e-4
 
 
-def run_kernel(kind: str, spins: np.ndarray, accept: np.ndarray, sweeps: int) -> np.ndarray:
-    """Advance ``spins`` with the scalar or the multispin kernel under acceptance ``accept``."""
+def run_kernel(
+    kind: str, spins: np.ndarray, accept: np.ndarray, sweeps: int, rounds: int | None = None
+) -> np.ndarray:
+    """Advance ``spins`` with the scalar or the multispin kernel under acceptance ``accept``
+    (``rounds``: the multispin kernel's branch-free digits; None: its default)."""
     if kind == "scalar":
         metropolis_sweeps(
             spins, accept, sweeps, spawn_states(np.random.SeedSequence(7), len(spins))
@@ -92,16 +95,17 @@ def run_kernel(kind: str, spins: np.ndarray, accept: np.ndarray, sweeps: int) ->
         probability_digits(accept[4]),
         sweeps,
         spawn_states(np.random.SeedSequence(7), len(words)),
+        *(() if rounds is None else (rounds,)),
     )
     return unpack(words, len(spins))
 
 
 def energy_histogram_pvalue(
-    accept: np.ndarray, beta: float, kind: str, n_chains: int = 4000
+    accept: np.ndarray, beta: float, kind: str, n_chains: int = 4000, rounds: int | None = None
 ) -> float:
     """Chi-square p-value of 4x4 energies after 60 sweeps from random starts vs enumeration."""
     rng = np.random.default_rng(5)
-    spins = run_kernel(kind, random_lattices(n_chains, 4, rng), accept, 60)
+    spins = run_kernel(kind, random_lattices(n_chains, 4, rng), accept, 60, rounds)
     energies = lattice_energies(spins.reshape(n_chains, 16), 4)
     exact_e = lattice_energies(all_states(16), 4)
     levels = np.unique(exact_e)
@@ -115,6 +119,19 @@ def energy_histogram_pvalue(
 @pytest.mark.parametrize("beta", [0.35, 0.6])
 def test_4x4_energy_histogram_matches_enumeration(kind, beta):
     assert energy_histogram_pvalue(metropolis_acceptance(beta), beta, kind) > 1e-4
+
+
+@pytest.mark.parametrize("rounds", [0, 6, 53])
+def test_every_number_of_branch_free_rounds_keeps_the_acceptance_law(rounds):
+    """Early exit only (0), a fixed run then the loop (6), every digit fixed (53)."""
+    beta = 0.6
+    assert energy_histogram_pvalue(metropolis_acceptance(beta), beta, "multispin",
+                                   rounds=rounds) > 1e-4  # fmt: skip
+    spins = random_lattices(64, 8, np.random.default_rng(1))
+    a = run_kernel("multispin", spins.copy(), metropolis_acceptance(beta), 30, rounds)
+    other = 6 if rounds == 0 else 0  # (0 to 3 draw alike here: few sites decide that soon)
+    b = run_kernel("multispin", spins.copy(), metropolis_acceptance(beta), 30, other)
+    assert not np.array_equal(a, b)  # a different stream: the rounds are really used
 
 
 @pytest.mark.parametrize("kind", ["scalar", "multispin"])

@@ -61,9 +61,9 @@ def read_flow(
             r = read(d, class_values)
             expected[k, j], argmax[k, j] = r.expected, r.argmax
             if thermometer is not None:
-                thermo[k, j] = thermometer(state[bounds[k] : bounds[k + 1]].numpy())
+                thermo[k, j] = thermometer(state[bounds[k] : bounds[k + 1]].cpu().numpy())
     final = np.stack(dists)  # the last step's distributions
-    last = states[-1].numpy()
+    last = states[-1].cpu().numpy()
     return FlowReadout(
         expected,
         argmax,

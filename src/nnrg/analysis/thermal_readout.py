@@ -16,20 +16,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from nnrg.analysis.thermometry import collection_distribution
+
 DISTANCES = ("l1", "l2", "kl")
 _EPS = 1e-12  # floor on probabilities inside the KL divergence
 
 
-def state_probabilities(model: torch.nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray:
-    """The classifier's softmax for every configuration of ``x`` ``(n, d)`` -> ``(n, C)``."""
-    with torch.no_grad():
-        logits = model(torch.as_tensor(np.asarray(x), dtype=torch.float32))
-        return torch.softmax(logits, dim=1).double().numpy()
-
-
 def thermal_curves(model: torch.nn.Module, sets: list[np.ndarray]) -> np.ndarray:
     """Averaged classifier output on each thermal set (one per temperature) -> ``(n_T, C)``."""
-    return np.stack([state_probabilities(model, s).mean(axis=0) for s in sets])
+    return np.stack([collection_distribution(model, s) for s in sets])
 
 
 def distances(distribution: np.ndarray, curves: np.ndarray, kind: str) -> np.ndarray:
@@ -99,3 +94,11 @@ def calibration(
         "max_abs_deviation": float(np.abs(dev).max()),
         "rms_deviation": float(np.sqrt(np.mean(dev**2))),
     }
+
+
+def direction_changes(curve: np.ndarray) -> int:
+    """How often a curve over ordered classes turns (rise to fall or fall to rise): 0 for a
+    monotone curve, 1 for a single peak, 2 or more for a zig-zag. Flat steps are skipped."""
+    signs = np.sign(np.diff(np.asarray(curve, dtype=np.float64)))
+    signs = signs[signs != 0]
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))

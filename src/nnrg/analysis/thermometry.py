@@ -13,13 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from nnrg.devices import module_device
 from nnrg.physics.exact import chain_mean_energy, kaufman_energy_and_heat
 
 
-def collection_distribution(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
-    """The softmax averaged over the collection ``x`` ``(n, d)`` -> ``(n_classes,)``."""
+def state_probabilities(model: torch.nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray:
+    """The classifier's softmax for every configuration of ``x`` ``(n, d)`` -> ``(n, C)``."""
     with torch.no_grad():
-        return torch.softmax(model(x.float()), dim=1).mean(dim=0).double().numpy()
+        logits = model(torch.as_tensor(x, dtype=torch.float32, device=module_device(model)))
+        return torch.softmax(logits, dim=1).double().cpu().numpy()
+
+
+def collection_distribution(model: torch.nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray:
+    """The softmax averaged over the collection ``x`` ``(n, d)`` -> ``(n_classes,)``: the mean,
+    in double precision, of :func:`state_probabilities` (one definition for every read-out)."""
+    return state_probabilities(model, x).mean(axis=0)
 
 
 @dataclass(frozen=True)

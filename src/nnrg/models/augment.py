@@ -42,4 +42,5 @@ class IsingSymmetries:
         flip = torch.randint(0, 2, (n, 1), generator=generator).to(batch.dtype) * 2 - 1
         translated = ((self.row + shift[:, :1]) % size) * size + (self.col + shift[:, 1:]) % size
         perm = translated.gather(1, self.d4[g])  # output k <- translated site d4[g, k]
-        return batch.gather(1, perm) * flip
+        # drawn on the generator's device (the CPU): the same symmetries on every device
+        return batch.gather(1, perm.to(batch.device)) * flip.to(batch.device)

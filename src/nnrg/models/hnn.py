@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 LAYERS = ("input", "hidden", "output")
+Tensors = tuple[torch.Tensor, ...]  # one tensor per layer, in LAYERS order
 
 
 class BatchedHNN(nn.Module):
@@ -39,6 +40,17 @@ class BatchedHNN(nn.Module):
             name: torch.ones_like(w, dtype=torch.bool) for name, w in self.weights.items()
         }
 
+    def _apply(self, fn, recurse: bool = True):  # noqa: ANN001 - torch's own signature
+        """Move / cast the masks with the parameters (``.to(device)``, ``.cuda()``, ...)."""
+        super()._apply(fn, recurse)
+        self.masks = {name: fn(m) for name, m in self.masks.items()}
+        return self
+
+    @property
+    def device(self) -> torch.device:
+        """Where the weights (and masks) live."""
+        return self.weights["input"].device
+
     @property
     def n_replicas(self) -> int:
         """Number of stacked replicas R."""
@@ -48,15 +60,40 @@ class BatchedHNN(nn.Module):
         """Layer ``name``'s weights times its mask, ``(R, fan_in, fan_out)``."""
         return self.weights[name] * self.masks[name]
 
+    def parts(self) -> tuple[Tensors, Tensors, Tensors]:
+        """(weights, masks, biases), each in ``LAYERS`` order: :func:`network`'s inputs."""
+        weights, masks, biases = (tuple(d[n] for n in LAYERS)
+                                  for d in (self.weights, self.masks, self.biases))  # fmt: skip
+        return weights, masks, biases
+
     def forward(self, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """N(t) and dN/dt for times ``t`` ``(T,)``; both ``(R, T, dim)``."""
-        w0, w1, w2 = (self.masked(n) for n in LAYERS)
-        b0, b1, b2 = (self.biases[n] for n in LAYERS)
-        a1 = t[None, :, None] * w0 + b0[:, None, :]
-        h1, dh1 = torch.sin(a1), torch.cos(a1) * w0
-        a2 = torch.bmm(h1, w1) + b1[:, None, :]
-        h2, dh2 = torch.sin(a2), torch.cos(a2) * torch.bmm(dh1, w1)
-        return torch.bmm(h2, w2) + b2[:, None, :], torch.bmm(dh2, w2)
+        return network(*self.parts(), t)
+
+
+def network(
+    weights: Tensors,
+    masks: Tensors,
+    biases: Tensors,
+    t: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """N(t) and dN/dt of the masked network (weights times masks), as a function of tensors
+    only, so that it can be compiled (``torch.compile``); both ``(R, T, dim)``."""
+    w0, w1, w2 = (w * m for w, m in zip(weights, masks, strict=True))
+    b0, b1, b2 = biases
+    a1 = t[None, :, None] * w0 + b0[:, None, :]
+    h1, dh1 = torch.sin(a1), torch.cos(a1) * w0
+    a2 = torch.bmm(h1, w1) + b1[:, None, :]
+    h2, dh2 = torch.sin(a2), torch.cos(a2) * torch.bmm(dh1, w1)
+    return torch.bmm(h2, w2) + b2[:, None, :], torch.bmm(dh2, w2)
+
+
+def with_initial_condition(
+    n: torch.Tensor, dn: torch.Tensor, t: torch.Tensor, z0: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """z(t) = z0 + (1 - e^-t) N(t) and dz/dt from N and dN/dt, ``(R, T, dim)`` each."""
+    decay = torch.exp(-t)[None, :, None]
+    return z0 + (1 - decay) * n, decay * n + (1 - decay) * dn
 
 
 def solution(
@@ -64,8 +101,7 @@ def solution(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """z(t) = z0 + (1 - e^-t) N(t) and dz/dt, ``(R, T, dim)`` each."""
     n, dn = model(t)
-    decay = torch.exp(-t)[None, :, None]
-    return z0 + (1 - decay) * n, decay * n + (1 - decay) * dn
+    return with_initial_condition(n, dn, t, z0)
 
 
 def residual_loss(system_field, t: torch.Tensor, z: torch.Tensor, dz: torch.Tensor) -> torch.Tensor:
@@ -89,7 +125,7 @@ def tiled(model: BatchedHNN, copies: int) -> BatchedHNN:
         model.n_replicas * copies,
         model.weights["output"].shape[-1],
         hidden=model.weights["input"].shape[-1],
-    )
+    ).to(model.device)
     with torch.no_grad():
         for n in LAYERS:
             out.weights[n].copy_(model.weights[n].repeat(copies, 1, 1))
@@ -102,7 +138,8 @@ def replica_subset(model: BatchedHNN, rows: torch.Tensor) -> BatchedHNN:
     """A model of the replicas ``rows`` (indices) of ``model``: weights, biases and masks."""
     out = BatchedHNN(
         len(rows), model.weights["output"].shape[-1], hidden=model.weights["input"].shape[-1]
-    )
+    ).to(model.device)
+    rows = rows.to(model.device)
     with torch.no_grad():
         for n in LAYERS:
             out.weights[n].copy_(model.weights[n][rows])
@@ -113,6 +150,7 @@ def replica_subset(model: BatchedHNN, rows: torch.Tensor) -> BatchedHNN:
 
 def assign_replicas(model: BatchedHNN, rows: torch.Tensor, part: BatchedHNN) -> None:
     """Write ``part``'s weights and biases back into replicas ``rows`` of ``model``."""
+    rows = rows.to(model.device)
     with torch.no_grad():
         for n in LAYERS:
             model.weights[n][rows] = part.weights[n]
@@ -120,17 +158,17 @@ def assign_replicas(model: BatchedHNN, rows: torch.Tensor, part: BatchedHNN) -> 
 
 
 def state_arrays(model: BatchedHNN) -> dict[str, np.ndarray]:
-    """Weights, biases and masks as numpy arrays (for npz state dicts)."""
+    """Weights, biases and masks as numpy arrays (for npz state dicts), on the CPU."""
     out = {}
     for n in LAYERS:
-        out[f"weight_{n}"] = model.weights[n].detach().numpy()
-        out[f"bias_{n}"] = model.biases[n].detach().numpy()
-        out[f"mask_{n}"] = model.masks[n].numpy()
+        out[f"weight_{n}"] = model.weights[n].detach().cpu().numpy()
+        out[f"bias_{n}"] = model.biases[n].detach().cpu().numpy()
+        out[f"mask_{n}"] = model.masks[n].cpu().numpy()
     return out
 
 
 def from_state_arrays(arrays: dict[str, np.ndarray]) -> BatchedHNN:
-    """Inverse of :func:`state_arrays`."""
+    """Inverse of :func:`state_arrays` (on the CPU; ``.to(device)`` moves it)."""
     w0 = arrays["weight_input"]
     model = BatchedHNN(w0.shape[0], arrays["weight_output"].shape[-1], hidden=w0.shape[-1])
     with torch.no_grad():

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from nnrg.devices import seeded_generator, uniform
+
 UNITS = ("spin", "binary")
 CD_MODES = ("sampled", "mean_field")
 FLOW_MODES = ("sampled", "mean_field")
@@ -30,13 +32,21 @@ class RBM:
         units: str = "spin",
         generator: torch.Generator | None = None,
         scale: float = 0.01,
+        device: torch.device | str = "cpu",
     ) -> None:
         if units not in UNITS:
             raise ValueError(f"units must be one of {UNITS}, got {units!r}")
         self.units = units
-        self.w = torch.randn(n_visible, n_hidden, generator=generator, dtype=torch.float64) * scale
-        self.b_v = torch.zeros(n_visible, dtype=torch.float64)
-        self.b_h = torch.zeros(n_hidden, dtype=torch.float64)
+        # drawn on the CPU (the same initial weights on every device), then moved
+        w = torch.randn(n_visible, n_hidden, generator=generator, dtype=torch.float64) * scale
+        self.w = w.to(device)
+        self.b_v = torch.zeros(n_visible, dtype=torch.float64, device=device)
+        self.b_h = torch.zeros(n_hidden, dtype=torch.float64, device=device)
+
+    @property
+    def device(self) -> torch.device:
+        """Where the parameters live."""
+        return self.w.device
 
     def _mean(self, z: torch.Tensor) -> torch.Tensor:
         return torch.tanh(z) if self.units == "spin" else torch.sigmoid(z)
@@ -51,7 +61,7 @@ class RBM:
 
     def sample(self, mean: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         """Units drawn with the given means (+-1 or {0, 1})."""
-        u = torch.rand(mean.shape, generator=generator, dtype=mean.dtype)
+        u = uniform(mean.shape, generator, mean)
         if self.units == "spin":
             return torch.where(u < (1 + mean) / 2, 1.0, -1.0).to(mean.dtype)
         return (u < mean).to(mean.dtype)
@@ -90,17 +100,18 @@ class RBM:
         return float(((v - recon) ** 2).sum(dim=1).mean() / 2)
 
     def state(self) -> dict[str, np.ndarray]:
-        """Parameters as numpy arrays (npz state dict)."""
-        return {"w": self.w.numpy(), "b_v": self.b_v.numpy(), "b_h": self.b_h.numpy()}
+        """Parameters as numpy arrays (npz state dict), on the CPU."""
+        return {k: getattr(self, k).cpu().numpy() for k in ("w", "b_v", "b_h")}
 
     @classmethod
-    def from_state(cls, state: dict[str, np.ndarray], units: str) -> RBM:
-        """Inverse of :meth:`state`."""
+    def from_state(
+        cls, state: dict[str, np.ndarray], units: str, device: torch.device | str = "cpu"
+    ) -> RBM:
+        """Inverse of :meth:`state`, on ``device``."""
         n_visible, n_hidden = state["w"].shape
-        rbm = cls(n_visible, n_hidden, units=units)
-        rbm.w = torch.as_tensor(state["w"], dtype=torch.float64).clone()
-        rbm.b_v = torch.as_tensor(state["b_v"], dtype=torch.float64).clone()
-        rbm.b_h = torch.as_tensor(state["b_h"], dtype=torch.float64).clone()
+        rbm = cls(n_visible, n_hidden, units=units, device=device)
+        for k in ("w", "b_v", "b_h"):
+            setattr(rbm, k, torch.as_tensor(state[k], dtype=torch.float64).clone().to(device))
         return rbm
 
 
@@ -132,12 +143,15 @@ def train_rbm(
     tr: RbmTraining,
     progress: Callable[[int, float], None] | None = None,
 ) -> RbmHistory:
-    """Train in place; keeps the parameters with the lowest held-out reconstruction error."""
-    gen = torch.Generator().manual_seed(tr.seed)
+    """Train in place, on the RBM's device; keeps the parameters with the lowest held-out
+    reconstruction error. The random stream is a generator on that device (on the CPU the
+    stream of ``Generator().manual_seed``; a GPU's differs)."""
+    gen = seeded_generator(tr.seed, rbm.device)
+    data, test = data.to(rbm.device), test.to(rbm.device)
     history = RbmHistory()
     best = (float("inf"), rbm.state())
     for epoch in range(tr.epochs):
-        order = torch.randperm(len(data), generator=gen)
+        order = torch.randperm(len(data), generator=gen, device=gen.device)
         for start in range(0, len(order), tr.batch_size):
             batch = data[order[start : start + tr.batch_size]]
             dw, dbv, dbh = rbm.cd_gradient(batch, tr.k, tr.cd_mode, gen)
@@ -151,15 +165,16 @@ def train_rbm(
             history.best_epoch = epoch
         if progress is not None:
             progress(epoch, err)
-    restored = RBM.from_state(best[1], rbm.units)
+    restored = RBM.from_state(best[1], rbm.units, rbm.device)
     rbm.w, rbm.b_v, rbm.b_h = restored.w, restored.b_v, restored.b_h
     return history
 
 
 def rbm_flow(rbm: RBM, v0: torch.Tensor, steps: int, mode: str, seed: int) -> list[torch.Tensor]:
-    """The RBM flow v^0 -> v^1 -> ... -> v^steps (eq. 4.1.4): states after every step."""
-    gen = torch.Generator().manual_seed(seed)
-    states = [v0]
+    """The RBM flow v^0 -> v^1 -> ... -> v^steps (eq. 4.1.4): states after every step, on the
+    RBM's device (random stream as in :func:`train_rbm`)."""
+    gen = seeded_generator(seed, rbm.device)
+    states = [v0.to(rbm.device)]
     for _ in range(steps):
         states.append(rbm.step(states[-1], mode, gen))
     return states

@@ -1,4 +1,5 @@
-"""Mini-batch training with Adam, optional L1 on weights, and a held-out validation split."""
+"""Mini-batch training with Adam (or plain gradient descent), optional L1 on weights, and a
+held-out validation split."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+
+from nnrg.devices import module_device
 
 
 def hinge_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -25,6 +28,11 @@ def cross_entropy_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tens
     """Softmax cross-entropy of logits against integer class labels."""
     return nn.functional.cross_entropy(output, target)
 
+
+OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "sgd": torch.optim.SGD,  # plain (mini-batch) gradient descent: no momentum, no decay
+}  # the names are params.OPTIMIZERS (a test checks that the two agree)
 
 LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     "hinge": hinge_loss,
@@ -109,8 +117,10 @@ def train(
     progress: Callable[[int, float, float], None] | None = None,
     patience: int | None = None,
     augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
+    optimizer: str = "adam",
 ) -> History:
-    """Train with Adam; ``progress(epoch, train, val)`` after each epoch.
+    """Train with ``optimizer`` (Adam, or ``"sgd"``: plain gradient descent);
+    ``progress(epoch, train, val)`` after each epoch.
 
     ``patience``: early stopping - stop once the validation loss has not improved for that many
     epochs and restore the weights of the best epoch (None: train every epoch, keep the last).
@@ -119,19 +129,23 @@ def train(
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
     if patience is not None and len(x_va) == 0:
         raise ValueError("early stopping (patience) needs a validation split")
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)  # CPU: the same batches on every device
+    device = module_device(model)
+    x_tr, y_tr, x_va, y_va = (t.to(device) for t in (x_tr, y_tr, x_va, y_va))
     n_val = len(x_va)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=lr)
+    opt = OPTIMIZERS[optimizer](params, lr=lr)
     fn = LOSSES[loss]
     history = History()
     best: tuple[float, dict] | None = None
     for epoch in range(epochs):
         order = torch.randperm(len(x_tr), generator=gen)
         for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+            idx = order[start : start + batch_size].to(device)
             batch = x_tr[idx] if augment is None else augment(x_tr[idx], gen)
             opt.zero_grad()
             value = fn(model(batch), y_tr[idx])

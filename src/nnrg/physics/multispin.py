@@ -4,9 +4,12 @@ Bit b of word ``w[g, i, j]`` is the spin of lattice 64 g + b at site (i, j) (1 =
 site with c anti-aligned neighbours, a flip costs dE = 8 - 4c: c >= 2 always flips, c = 1 and
 c = 0 flip with probabilities accept[3] and accept[4] of ``metropolis_acceptance``. Those
 decisions are drawn bit-parallel: every lane compares its own uniform fraction (one bit of each
-random word) with its own p one binary digit at a time, most significant first, stopping once
-every lane that needs a decision has one (about log2(lanes) + 2 words), so each lane gets an
-independent decision exact to 2**-53.
+random word) with its own p one binary digit at a time, most significant first, until every
+lane that needs a decision has one (about log2(lanes) + 2 words), so each lane gets an
+independent decision exact to 2**-53. The first ``rounds`` digits are compared without asking
+whether lanes are left (a fixed, branch-free run of words; a lane decided early ignores the
+later ones), then the loop goes on digit by digit until none is left: the same acceptance law
+for every ``rounds``, a different random stream (``rounds = 0``: the early-exit loop alone).
 Each group of 64 lattices draws from its own SplitMix64 stream (``states[g]``).
 """
 
@@ -37,6 +40,9 @@ def probability_digits(p: float) -> np.ndarray:
     return digits
 
 
+FIXED_ROUNDS = 8  # branch-free digits per decision: the fastest of 0, 4, 6, 8, 12 (ising_bench.py)
+
+
 @njit(inline="always", cache=True)
 def _accept_mask(
     eq1: np.uint64,
@@ -45,15 +51,25 @@ def _accept_mask(
     digits0: np.ndarray,
     states: np.ndarray,
     g: int,
+    rounds: int,
 ) -> np.uint64:
     """Lanes of ``eq1`` accepted with probability 0.digits1, lanes of ``eq0`` with 0.digits0.
 
     Each lane compares its own uniform bits (one bit of each random word) with its own p, most
-    significant digit first; only lanes still undecided need further words.
+    significant digit first: ``rounds`` digits unconditionally, then only while lanes are
+    still undecided.
     """
     undecided = eq1 | eq0
+    if undecided == _ZERO:
+        return _ZERO
     result = _ZERO
-    for k in range(digits1.shape[0]):
+    n = digits1.shape[0]
+    for k in range(min(rounds, n)):  # no data-dependent exit: the loop pipelines
+        r = next_u64(states, g)
+        pk = (eq1 & (_ZERO - np.uint64(digits1[k]))) | (eq0 & (_ZERO - np.uint64(digits0[k])))
+        result |= undecided & pk & ~r
+        undecided &= ~(r ^ pk)
+    for k in range(min(rounds, n), n):
         if undecided == _ZERO:
             break
         r = next_u64(states, g)
@@ -69,11 +85,17 @@ def _accept_mask(
 
 @njit(parallel=True, cache=True)
 def multispin_sweeps(
-    words: np.ndarray, digits1: np.ndarray, digits0: np.ndarray, n_sweeps: int, states: np.ndarray
+    words: np.ndarray,
+    digits1: np.ndarray,
+    digits0: np.ndarray,
+    n_sweeps: int,
+    states: np.ndarray,
+    rounds: int = FIXED_ROUNDS,
 ) -> None:
     """``n_sweeps`` checkerboard sweeps of ``(G, L, L) uint64`` packed lattices, in place.
 
-    ``digits1`` / ``digits0``: binary digits of the acceptance of c = 1 / c = 0 moves.
+    ``digits1`` / ``digits0``: binary digits of the acceptance of c = 1 / c = 0 moves;
+    ``rounds``: branch-free digits per decision (see the module docstring).
     """
     n_groups, size, _ = words.shape
     for g in prange(n_groups):
@@ -97,7 +119,7 @@ def multispin_sweeps(
                         ge2 = (a1 & a2) | (a3 & a4) | (s12 & s34)
                         eq0 = ~(a1 | a2 | a3 | a4)
                         eq1 = ~(ge2 | eq0)
-                        flip = ge2 | _accept_mask(eq1, eq0, digits1, digits0, rng, 0)
+                        flip = ge2 | _accept_mask(eq1, eq0, digits1, digits0, rng, 0, rounds)
                         w[i, j] = s ^ flip
         states[g] = rng[0]
 

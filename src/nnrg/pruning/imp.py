@@ -9,6 +9,7 @@ Biases are never pruned. Replica groups let one batched model run several prunin
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from nnrg.devices import uniform
 from nnrg.models.hnn import (
     LAYERS,
     BatchedHNN,
+    Tensors,
     assign_replicas,
+    from_state_arrays,
+    network,
     replica_subset,
     residual_loss,
     solution,
+    state_arrays,
+    with_initial_condition,
 )
 from nnrg.pruning.mask import keep_largest, scheduled_keep
 
@@ -59,6 +66,7 @@ class HnnTraining:
     keep: str = "last_epoch"  # "last_epoch" | "best_of_final"
     keep_fraction: float = 0.2
     energy_weight: float = 0.0
+    compiled: bool = False  # torch.compile'd loss and fused Adam (see train_hnn)
 
 
 def learning_rate(tr: HnnTraining, epoch: int) -> float:
@@ -87,10 +95,11 @@ def perturbed_times(
     if tr.time_noise == "none":
         return grid
     if tr.time_noise == "uniform_clamped":
-        u = torch.rand(tr.n_points, generator=gen) - 0.5
+        u = uniform((tr.n_points,), gen, grid) - 0.5
         return (grid + u * (2 * tr.time_noise_scale * dt)).clamp(0.0, t_max)
     if tr.time_noise == "gaussian_reflected":
-        t = grid + torch.randn(tr.n_points, generator=gen) * (tr.time_noise_scale * dt)
+        noise = torch.randn(tr.n_points, generator=gen, device=gen.device).to(grid.device)
+        t = grid + noise * (tr.time_noise_scale * dt)
         t = torch.where(t < 0, -t, t)
         return torch.where(t > t_max, 2 * t_max - t, t).clamp(0.0, t_max)
     raise ValueError(f"time_noise must be one of none, uniform_clamped, gaussian_reflected, "
@@ -104,7 +113,9 @@ class BestOfWindow:
 
     def __init__(self, model: BatchedHNN, epochs: int, fraction: float) -> None:
         self.model, self.start = model, (1.0 - fraction) * epochs
-        self.best = torch.full((model.n_replicas,), math.inf, dtype=torch.float64)
+        self.best = torch.full(
+            (model.n_replicas,), math.inf, dtype=torch.float64, device=model.device
+        )
         self.weights = {n: w.detach().clone() for n, w in model.weights.items()}
         self.biases = {n: b.detach().clone() for n, b in model.biases.items()}
 
@@ -128,16 +139,33 @@ class BestOfWindow:
                 self.model.biases[n][seen] = self.biases[n][seen]
 
 
-def problem_loss(
-    model: BatchedHNN, problem: HnnProblem, t: torch.Tensor, energy_weight: float = 0.0
+def loss_of_parts(
+    weights: Tensors,
+    masks: Tensors,
+    biases: Tensors,
+    t: torch.Tensor,
+    problem: HnnProblem,
+    energy_weight: float,
 ) -> torch.Tensor:
-    """Residual loss per replica ``(R,)``, plus the weighted energy penalty if asked."""
-    z, dz = solution(model, t, problem.z0)
+    """Residual loss per replica ``(R,)`` of the masked network given by its tensors (the
+    function that is compiled), plus the weighted energy penalty if asked."""
+    z, dz = with_initial_condition(*network(weights, masks, biases, t), t, problem.z0)
     loss = residual_loss(problem.field, t, z, dz)
     if energy_weight > 0:
         drift = problem.energy(z) - problem.energy(problem.z0)
         loss = loss + energy_weight * (drift**2).mean(dim=1)
     return loss
+
+
+_COMPILED: dict[str, Callable] = {}
+
+
+def compiled_loss() -> Callable:
+    """:func:`loss_of_parts` under ``torch.compile`` (static shapes: one compilation per
+    replica count and grid; built on first use)."""
+    if "loss" not in _COMPILED:
+        _COMPILED["loss"] = torch.compile(loss_of_parts, dynamic=False)
+    return _COMPILED["loss"]
 
 
 def train_hnn(
@@ -157,8 +185,11 @@ def train_hnn(
     gen = torch.Generator().manual_seed(tr.seed)
     params = [p for p in model.parameters() if p.requires_grad]
     betas = (float(tr.adam_betas[0]), float(tr.adam_betas[1]))
-    opt = torch.optim.Adam(params, lr=tr.lr, betas=betas)
-    grid = torch.linspace(0.0, problem.t_max, tr.n_points)
+    # compiled: the loss under torch.compile and Adam's fused kernel (numbers differ from the
+    # eager path in the last digits; the committed result sets are eager)
+    opt = torch.optim.Adam(params, lr=tr.lr, betas=betas, fused=True if tr.compiled else None)
+    loss_fn = compiled_loss() if tr.compiled else loss_of_parts
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
     keeper = (
         BestOfWindow(model, tr.epochs, tr.keep_fraction) if tr.keep == "best_of_final" else None
     )
@@ -166,11 +197,11 @@ def train_hnn(
         for group in opt.param_groups:
             group["lr"] = learning_rate(tr, epoch)
         t = perturbed_times(grid, problem.t_max, tr, gen)
-        per_replica = problem_loss(model, problem, t, tr.energy_weight)
+        per_replica = loss_fn(*model.parts(), t, problem, tr.energy_weight)
         if keeper is not None:
             keeper.offer(epoch, per_replica)
         if trace is not None:
-            trace.append(per_replica.detach().numpy().copy())
+            trace.append(per_replica.detach().cpu().numpy().copy())
         opt.zero_grad()
         per_replica.sum().backward()
         opt.step()
@@ -185,7 +216,7 @@ def evaluate_hnn(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor) -> np.
     """Residual loss per replica on times ``t`` (forward mode needs no autograd here)."""
     with torch.no_grad():
         z, dz = solution(model, t, problem.z0)
-        return residual_loss(problem.field, t, z, dz).numpy()
+        return residual_loss(problem.field, t, z, dz).cpu().numpy()
 
 
 @dataclass(frozen=True)
@@ -241,10 +272,93 @@ class ImpResult:
         )
 
 
+def group_bins(groups: list[PruneGroup], n_bins: int, n_iterations: int) -> list[list[PruneGroup]]:
+    """The groups split into at most ``n_bins`` bins of about equal cost (replicas x
+    iterations trained; largest first onto the cheapest bin), each bin's groups in replica
+    order. A group whose scores are per replica (``magnitude``, ``layer_normalised``) may be
+    cut into pieces of single replicas; random-score groups stay whole and share one bin, in
+    their order: they draw from one generator per run, so a bin that holds all of them draws
+    exactly what the whole batch draws."""
+
+    def cost(g: PruneGroup) -> int:
+        steps = n_iterations if g.n_prunings is None else g.n_prunings
+        return (g.stop - g.start) * (steps + 1)
+
+    random = [g for g in groups if g.method == "random"]
+    items = [random] if random else []
+    items += [[dataclasses.replace(g, start=r, stop=r + 1)]
+              for g in groups if g.method != "random" for r in range(g.start, g.stop)]  # fmt: skip
+    items.sort(key=lambda item: -sum(cost(g) for g in item))  # stable: ties keep replica order
+    bins: list[list[PruneGroup]] = [[] for _ in range(max(1, min(n_bins, len(items))))]
+    for item in items:
+        min(bins, key=lambda b: sum(cost(g) for g in b)).extend(item)
+    return [_merge_pieces(sorted(b, key=lambda g: g.start)) for b in bins if b]
+
+
+def _merge_pieces(groups: list[PruneGroup]) -> list[PruneGroup]:
+    """Adjacent per-replica pieces with the same settings joined again (replicas are pruned
+    one by one, so a joined group prunes each exactly as its piece would)."""
+
+    def settings(g: PruneGroup) -> PruneGroup:
+        return dataclasses.replace(g, start=0, stop=1)
+
+    out: list[PruneGroup] = []
+    for g in groups:
+        last = out[-1] if out else None
+        joins = last is not None and last.stop == g.start and settings(last) == settings(g)
+        if joins and g.method != "random":
+            out[-1] = dataclasses.replace(out[-1], stop=g.stop)
+        else:
+            out.append(g)
+    return out
+
+
+@dataclass(frozen=True)
+class ImpBin:
+    """One bin of :func:`group_bins`: the replicas it holds (``rows`` of the whole batch, in
+    order) and its groups re-based to them (replica 0 of the bin is ``rows[0]``)."""
+
+    rows: np.ndarray
+    groups: list[PruneGroup]
+
+
+def bin_plan(groups: list[PruneGroup], n_bins: int, n_iterations: int) -> list[ImpBin]:
+    """:func:`group_bins` with each bin's replicas and re-based groups: run bin k's groups on
+    a model of the replicas ``rows`` and join the results with :func:`scatter_results`."""
+    plan = []
+    for b in group_bins(groups, n_bins, n_iterations):
+        rebased, start = [], 0
+        for g in b:
+            rebased.append(dataclasses.replace(g, start=start, stop=start + g.stop - g.start))
+            start = rebased[-1].stop
+        plan.append(ImpBin(np.concatenate([np.arange(g.start, g.stop) for g in b]), rebased))
+    return plan
+
+
+def scatter_results(parts: list[ImpResult], rows: list[np.ndarray], n_replicas: int) -> ImpResult:
+    """One result for ``n_replicas`` replicas from partial results whose replica axis holds
+    the replicas ``rows[k]`` (same iterations in every part)."""
+
+    def join(arrays: list[np.ndarray]) -> np.ndarray:
+        out = np.empty((arrays[0].shape[0], n_replicas, *arrays[0].shape[2:]), arrays[0].dtype)
+        for a, r in zip(arrays, rows, strict=True):
+            out[:, r] = a
+        return out
+
+    return ImpResult(
+        join([r.density for r in parts]),
+        join([r.loss for r in parts]),
+        join([r.layer_density for r in parts]),
+        join([r.layer_magnitude for r in parts]),
+        {n: join([r.masks[n] for r in parts]) for n in parts[0].masks},
+    )
+
+
 def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
     """sum |m theta| per layer and replica, ``(R, 3)`` in LAYERS order."""
     with torch.no_grad():
-        return torch.stack([model.masked(n).abs().sum(dim=(1, 2)) for n in LAYERS], dim=1).numpy()
+        mags = torch.stack([model.masked(n).abs().sum(dim=(1, 2)) for n in LAYERS], dim=1)
+        return mags.cpu().numpy()
 
 
 def _scores(
@@ -252,7 +366,7 @@ def _scores(
 ) -> list[torch.Tensor]:
     rows = slice(group.start, group.stop)
     if group.method == "random":
-        return [torch.rand(model.weights[n][rows].shape, generator=gen) for n in group.layers]
+        return [uniform(model.weights[n][rows].shape, gen, model.weights[n]) for n in group.layers]
     scores = [model.weights[n][rows].detach() for n in group.layers]
     if group.method == "layer_normalised":
         scale = [
@@ -309,8 +423,8 @@ def imp(
         raise ValueError("prune groups must cover every replica exactly once")
     init_w = {n: w.detach().clone() for n, w in model.weights.items()}
     init_b = {n: b.detach().clone() for n, b in model.biases.items()}
-    gen = torch.Generator().manual_seed(tr.seed + 1)
-    grid = torch.linspace(0.0, problem.t_max, tr.n_points)
+    gen = torch.Generator().manual_seed(tr.seed + 1)  # CPU: the same masks on every device
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
     sizes = {n: model.masks[n][0].numel() for n in LAYERS}
     losses, mags, dens, layer_dens = [], [], [], []
     packed: dict[str, list[np.ndarray]] = {n: [] for n in LAYERS}
@@ -325,14 +439,14 @@ def imp(
         )  # fmt: skip
         mags.append(layer_magnitudes(model))
         kept = np.stack(
-            [model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).numpy() for n in LAYERS],
+            [model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).cpu().numpy() for n in LAYERS],
             axis=1,
         )
         layer_dens.append(kept / np.array([sizes[n] for n in LAYERS]))
         dens.append(kept.sum(axis=1) / sum(sizes.values()))
         for n in LAYERS:
             packed[n].append(
-                np.packbits(model.masks[n].reshape(model.n_replicas, -1).numpy(), axis=1)
+                np.packbits(model.masks[n].reshape(model.n_replicas, -1).cpu().numpy(), axis=1)
             )
         if it < n_iterations:
             for g in groups:
@@ -343,7 +457,7 @@ def imp(
                 new = keep_largest(
                     _scores(model, g, init_w, gen),
                     [model.masks[n][rows] for n in g.layers],
-                    torch.tensor(target),
+                    torch.tensor(target, device=model.device),
                 )
                 for n, m in zip(g.layers, new, strict=True):
                     model.masks[n][rows] = m
@@ -356,6 +470,63 @@ def imp(
         np.array(mags),
         {n: np.stack(v) for n, v in packed.items()},
     )
+
+
+def imp_bin(
+    arrays: dict[str, np.ndarray],
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    retrain: bool,
+) -> ImpResult:
+    """IMP of one bin's groups in one batched model built from its state ``arrays`` (a unit
+    of :func:`imp_binned`, e.g. a Ray task), on the device of ``problem``'s z0."""
+    model = from_state_arrays(arrays).to(problem.z0.device)
+    return imp(model, problem, tr, groups, n_iterations, retrain=retrain)
+
+
+def imp_binned(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    n_bins: int,
+    run: Callable[[Callable, list[tuple]], list],
+    retrain: bool = True,
+) -> ImpResult:
+    """:func:`imp` split into ``n_bins`` independent units (:func:`bin_plan`), which ``run``
+    (``run(fn, units) -> [fn(*u) for u in units]``, on any backend) computes; joined back in
+    replica order. Replicas never interact and random scores are drawn as in the whole batch,
+    so the result is :func:`imp`'s, byte for byte (``tests/test_fanout.py``)."""
+    arrays = state_arrays(model)
+    plan = bin_plan(groups, n_bins, n_iterations)
+    units = [({k: v[b.rows] for k, v in arrays.items()}, problem, tr, b.groups, n_iterations,
+              retrain) for b in plan]  # fmt: skip
+    return scatter_results(run(imp_bin, units), [b.rows for b in plan], model.n_replicas)
+
+
+def train_part(arrays: dict[str, np.ndarray], problem: HnnProblem, tr: HnnTraining) -> np.ndarray:
+    """:func:`train_hnn` of a model built from state ``arrays`` (a unit of
+    :func:`train_split`): the kept networks' losses."""
+    return train_hnn(from_state_arrays(arrays).to(problem.z0.device), problem, tr)
+
+
+def train_split(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    n_units: int,
+    run: Callable[[Callable, list[tuple]], list],
+) -> np.ndarray:
+    """:func:`train_hnn`'s losses, the replicas split into ``n_units`` consecutive blocks that
+    ``run`` computes (as in :func:`imp_binned`; the time points are drawn alike in every block,
+    so the losses are the whole batch's, byte for byte). The model itself is not trained."""
+    arrays = state_arrays(model)
+    blocks = np.array_split(np.arange(model.n_replicas), max(1, min(n_units, model.n_replicas)))
+    units = [({k: v[b] for k, v in arrays.items()}, problem, tr) for b in blocks]
+    return np.concatenate(run(train_part, units))
 
 
 def unpack_masks(

@@ -41,14 +41,14 @@ def keep_largest(
     n_rep = masks[0].shape[0]
     flat_s = torch.cat([s.detach().reshape(n_rep, -1).abs() for s in scores], dim=1)
     flat_m = torch.cat([m.reshape(n_rep, -1) for m in masks], dim=1)
-    n_keep = torch.as_tensor(n_keep).long().expand(n_rep)
+    n_keep = torch.as_tensor(n_keep, device=flat_m.device).long().expand(n_rep)
     if torch.any(n_keep > flat_m.sum(dim=1)):
         raise ValueError("n_keep exceeds the surviving weights: pruning never revives a weight")
     score = torch.where(flat_m, flat_s, torch.full_like(flat_s, float("inf")))
     order = torch.argsort(score, dim=1, stable=True)
     k = flat_m.sum(dim=1) - n_keep  # number to remove
     ranks = torch.empty_like(order)
-    ranks.scatter_(1, order, torch.arange(order.shape[1]).expand_as(order))
+    ranks.scatter_(1, order, torch.arange(order.shape[1], device=order.device).expand_as(order))
     new_flat = flat_m & (ranks >= k[:, None])
     out, start = [], 0
     for m in masks:
@@ -79,5 +79,5 @@ def random_prune(
     masks: list[torch.Tensor], fraction: float, generator: torch.Generator
 ) -> list[torch.Tensor]:
     """Control: remove round(fraction * remaining) surviving weights uniformly at random."""
-    noise = [torch.rand(m.shape, generator=generator) for m in masks]
+    noise = [torch.rand(m.shape, generator=generator).to(m.device) for m in masks]
     return prune_smallest(noise, masks, fraction)

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -15,7 +15,12 @@ from nnrg import tracking
 from nnrg.params import Params, flatten, to_dict
 from nnrg.stages.io import load_params, load_yaml, repo_root, write_json
 
+if TYPE_CHECKING:
+    import torch
+
 INPUT_DIRS = ("data", "models")
+COMPILE_ENV = "NNRG_COMPILE"
+_UNSET = object()
 PIPE_INTERVAL_S = 10.0  # progress-bar refresh when stderr is not a terminal
 
 
@@ -56,9 +61,58 @@ class Stage:
         self.started_ms = int(time.time() * 1000)
         self.artifacts: list[tuple[Path, str]] = []
         self.logged = False
+        self._device: torch.device | None = None
+        self._compiled = False
         if tracking.enabled():
             tracking.preflight(tracking.tracking_uri(tracking.store_root(self.root)))
         _ACTIVE = self  # from here on, a failure or an interrupt is logged (see abort)
+
+    @property
+    def device(self) -> torch.device:
+        """Where this stage's torch models compute (``pipeline.device``, ``$NNRG_DEVICE``;
+        see :mod:`nnrg.devices`); a stage that ran elsewhere than on the CPU records the
+        device under ``ran_with``, and every run tags it in MLflow."""
+        if self._device is None:
+            from nnrg.devices import resolve_device  # torch only for the stages that use it
+
+            self._device = resolve_device(self.params.pipeline.device)
+        return self._device
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the HNN epoch runs compiled (``pipeline.compile``, ``$NNRG_COMPILE``); a
+        stage that asks and gets True records it under ``ran_with``."""
+        env = os.environ.get(COMPILE_ENV)
+        value = self.params.pipeline.compile if env is None else env.strip() not in ("", "0")
+        self._compiled = self._compiled or value
+        return value
+
+    @property
+    def fans_out(self) -> bool:
+        """Whether :meth:`run_units` sends units to Ray (``pipeline.parallel``, the device)."""
+        from nnrg import fanout
+
+        return fanout.fans_out(self.params.pipeline.parallel, self.device.type == "cuda")
+
+    def unit_count(self, most: int) -> int:
+        """How many units to split work into (at most ``most``): the local workers, or for a
+        cluster (``$RAY_ADDRESS``) ``pipeline.workers`` (0: ``most``, the finest split)."""
+        from nnrg import fanout
+
+        return fanout.unit_count(self.params.pipeline.workers, most)
+
+    def run_units(self, fn, units, desc: str = "", shared=_UNSET) -> list:  # noqa: ANN001
+        """``fn`` over independent ``units`` on the pipeline's backend (``nnrg.fanout``), with
+        a progress bar over units; ``shared``: inputs every unit reads, sent once."""
+        from nnrg import fanout
+
+        pipe = self.params.pipeline
+        bar = self.progress(total=len(units), desc=desc)
+        extra = {} if shared is _UNSET else {"shared": shared}
+        gpu = self.device.type == "cuda"
+        out = fanout.run_units(fn, units, pipe.parallel, pipe.workers, gpu, bar.update, **extra)
+        bar.close()
+        return out
 
     def path(self, relative: str) -> Path:
         """Absolute path of a repository-relative out."""
@@ -101,7 +155,12 @@ class Stage:
         """The conditions this run had, for the claims engine: every param the stage read, as
         ``section.dotted.key``, plus fixed facts of the method that no param selects (a
         read-out, a loss normalisation) as ``<stage>.method.<name>``."""
-        facts = {f"{self.name}.method.{k}": v for k, v in (method or {}).items()}
+        # the CPU is the reference: only a run on another device says so (CPU outputs stay
+        # byte-identical to the code before the device setting existed)
+        off_cpu = self._device is not None and self._device.type != "cpu"
+        used = {"device": self._device.type} if off_cpu else {}
+        used.update({"compiled": True} if self._compiled else {})
+        facts = {f"{self.name}.method.{k}": v for k, v in {**used, **(method or {})}.items()}
         return {**self._logged_params(), **facts}
 
     def _input_tags(self) -> dict[str, str]:
@@ -133,7 +192,12 @@ class Stage:
             params,
             {**metrics, "wall_time_s": elapsed},
             self.artifacts,
-            {"nnrg_profile": self.params.pipeline.profile, **self._input_tags(), **(tags or {})},
+            {
+                "nnrg_profile": self.params.pipeline.profile,
+                **self._input_tags(),
+                **({} if self._device is None else {"device": str(self._device)}),
+                **(tags or {}),
+            },  # fmt: skip
             status=status,
             start_ms=self.started_ms,
             end_ms=int(time.time() * 1000),

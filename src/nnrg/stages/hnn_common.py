@@ -9,7 +9,7 @@ import torch
 from nnrg.models.hnn import BatchedHNN, solution
 from nnrg.params import HnnTrainingParams, Params, library_config
 from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, ImpResult, PruneGroup, imp
+from nnrg.pruning.imp import HnnProblem, HnnTraining, ImpResult, PruneGroup, imp, imp_binned
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz
@@ -22,24 +22,26 @@ SYSTEMS = ("oscillator", "henon_heiles")
 METHOD = {"residual_reduction": "sum_over_components"}
 
 
-def problem(params: Params, name: str) -> HnnProblem:
-    """The initial-value problem of system ``name`` as set in the ``dynamics`` section."""
+def problem(params: Params, name: str, device: torch.device | str = "cpu") -> HnnProblem:
+    """The initial-value problem of system ``name`` as set in the ``dynamics`` section, with
+    its initial state on ``device``."""
     system = get_system(name)
     cfg = getattr(params.dynamics, name)
-    return HnnProblem(
-        system.field, system.energy, torch.tensor(cfg.z0, dtype=torch.float32), cfg.t_max_pi * np.pi
-    )
+    z0 = torch.tensor(cfg.z0, dtype=torch.float32, device=device)
+    return HnnProblem(system.field, system.energy, z0, cfg.t_max_pi * np.pi)
 
 
-def training(cfg: HnnTrainingParams, seed: int) -> HnnTraining:
-    """The library's training recipe from a params section, with the stage's seed."""
-    return library_config(HnnTraining, cfg, seed=seed)
+def training(stage: Stage, cfg: HnnTrainingParams, seed: int) -> HnnTraining:
+    """The library's training recipe from a params section, with the stage's seed and the
+    pipeline's compile setting (``stage.compiled``)."""
+    return library_config(HnnTraining, cfg, seed=seed, compiled=stage.compiled)
 
 
 def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> BatchedHNN:
-    """``n_replicas`` freshly initialised HNNs for ``prob``, from ``seed``."""
+    """``n_replicas`` freshly initialised HNNs for ``prob``, from ``seed``: drawn on the CPU
+    (the same weights on every device), then moved to the device of ``prob``'s z0."""
     gen = torch.Generator().manual_seed(seed)
-    return BatchedHNN(n_replicas, len(prob.z0), hidden=hidden, generator=gen)
+    return BatchedHNN(n_replicas, len(prob.z0), hidden=hidden, generator=gen).to(prob.z0.device)
 
 
 def run_imp(
@@ -52,13 +54,21 @@ def run_imp(
     label: str,
     retrain: bool = True,
 ) -> ImpResult:
-    """IMP with a progress bar over iterations (each one a full retraining)."""
-    bar = stage.progress(total=n_iterations + 1, desc=label)
-    result = imp(
-        model, prob, tr, groups, n_iterations, retrain=retrain, progress=lambda _: bar.update()
-    )
-    bar.close()
-    return result
+    """IMP of every replica group. Serially, all groups in one batched model with a progress
+    bar over iterations. On Ray (``stage.fans_out``), the groups are split into bins of about
+    equal cost (``pruning.imp.group_bins``), one per worker, each bin one batched unit of its
+    groups' replicas, and the results are put back in replica order. Replicas never interact
+    and random scores are drawn as in the whole batch, so both give the same bytes."""
+    if not stage.fans_out:
+        bar = stage.progress(total=n_iterations + 1, desc=label)
+        result = imp(model, prob, tr, groups, n_iterations, retrain=retrain,
+                     progress=lambda _: bar.update())  # fmt: skip
+        bar.close()
+        return result
+    n_units = stage.unit_count(len(groups))
+    desc = f"{label} ({n_units} units)"
+    return imp_binned(model, prob, tr, groups, n_iterations, n_units,
+                      lambda fn, units: stage.run_units(fn, units, desc), retrain)  # fmt: skip
 
 
 def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:
@@ -75,10 +85,10 @@ def trajectory_errors(
 ) -> dict[str, np.ndarray]:
     """Per replica: max |position error|, max |momentum error| and max |H(t) - H(0)| on the
     reference grid, plus the predicted states ``(R, T, dim)``."""
-    t = torch.tensor(ref["t"], dtype=torch.float32)
+    t = torch.tensor(ref["t"], dtype=torch.float32, device=model.device)
     with torch.no_grad():
         z, _ = solution(model, t, prob.z0)
-    z = z.double().numpy()
+    z = z.double().cpu().numpy()
     half = z.shape[-1] // 2
     err = np.abs(z - ref["z"][None])
     energy = prob.energy(z)

@@ -32,12 +32,15 @@ def main() -> None:
     metrics: dict = {}
     refs = {name: reference(stage, name) for name in SYSTEMS}  # inputs checked before compute
     for k, name in enumerate(SYSTEMS):
-        prob = problem(stage.params, name)
+        prob = problem(stage.params, name, stage.device)
         cfg = getattr(p.training, name)
         model = new_model(p.n_replicas, prob, p.hidden, p.seed + k)
         bar = stage.progress(total=cfg.epochs, desc=f"{name} x{p.n_replicas} replicas")
         loss = train_hnn(
-            model, prob, training_recipe(cfg, p.seed + k), progress=lambda _, b=bar: b.update()
+            model,
+            prob,
+            training_recipe(stage, cfg, p.seed + k),
+            progress=lambda _, b=bar: b.update(),
         )
         bar.close()
         errors = trajectory_errors(model, prob, refs[name])

@@ -43,7 +43,7 @@ SIGMA_COLUMNS = ["system", "method", "estimator", "layer", "sigma", "sigma_error
 def train_methods(stage: Stage, name: str, k_system: int) -> tuple[dict[str, ImpResult], dict]:
     """IMP and its controls on the same R initial networks of one system, and those weights."""
     p = stage.section
-    prob = problem(stage.params, name)
+    prob = problem(stage.params, name, stage.device)
     seed = p.seed + 100 * k_system
     base = new_model(p.n_replicas, prob, p.hidden, seed)
     r = p.n_replicas
@@ -52,7 +52,7 @@ def train_methods(stage: Stage, name: str, k_system: int) -> tuple[dict[str, Imp
         PruneGroup(k * r, (k + 1) * r, LAYERS, "magnitude" if m == "imp" else m, p.fraction)
         for k, m in enumerate(methods)
     ]
-    tr = training(getattr(p.training, name), seed)
+    tr = training(stage, getattr(p.training, name), seed)
     label = f"{name} whole-model IMP" + (" + controls" if p.controls else "")
     batched = run_imp(stage, tiled(base, len(methods)), prob, tr, groups, p.iterations, label)
     results = {m: batched.replicas(k * r, (k + 1) * r) for k, m in enumerate(methods)}

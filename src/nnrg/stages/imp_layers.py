@@ -86,7 +86,7 @@ def rate_tag(fraction: float) -> str:
 def main() -> None:
     stage = Stage("imp_layers", uses=("dynamics",))
     p = stage.section
-    prob = problem(stage.params, p.system)
+    prob = problem(stage.params, p.system, stage.device)
     base = new_model(p.n_replicas, prob, p.hidden, p.seed)
     r = p.n_replicas
     schedule = [(fraction, int(n)) for fraction, n in zip(p.fractions, p.iterations, strict=True)]
@@ -98,7 +98,7 @@ def main() -> None:
     ]
     label = f"{p.system} per-layer IMP, {len(pairs)} modes batched"
     n_max = max(n for _, n in schedule)
-    tr = training(p.training, p.seed)
+    tr = training(stage, p.training, p.seed)
     result = run_imp(stage, tiled(base, len(pairs)), prob, tr, groups, n_max, label)
     metrics, rows, masks = {}, [], {}
     for fraction, n_iter in schedule:

@@ -17,7 +17,14 @@ from nnrg.models.classifier import mlp
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import write_dataset, write_figure
-from nnrg.stages.rbm_common import classifier_sizes, ising_set, mnist_split, temperatures
+from nnrg.stages.rbm_common import (
+    CLASSIFIER_VARIANTS,
+    classifier_path,
+    classifier_sizes,
+    ising_set,
+    mnist_split,
+    temperatures,
+)
 from nnrg.stages.training_common import fit, save_curves, save_model
 
 
@@ -32,15 +39,14 @@ def per_class_curves(
     model: torch.nn.Module, x: np.ndarray, y: np.ndarray, n_classes: int
 ) -> np.ndarray:
     """Row k: the softmax averaged over the inputs of class k, ``(n_classes, n_classes)``."""
-    return np.stack(
-        [collection_distribution(model, torch.as_tensor(x[y == k])) for k in range(n_classes)]
-    )
+    return np.stack([collection_distribution(model, x[y == k]) for k in range(n_classes)])
 
 
 def train_classifier(
-    stage: Stage, system: str, x: np.ndarray, y: np.ndarray, n_classes: int, tp
+    stage: Stage, system: str, x: np.ndarray, y: np.ndarray, n_classes: int, tp, label: str = ""
 ) -> tuple[torch.nn.Module, object]:
-    """Seeded MLP fitted with cross-entropy on (x, y); returns the model and its history."""
+    """Seeded MLP fitted with cross-entropy on (x, y); returns the model and its history
+    (``label``: the progress bar's name, ``system``'s by default)."""
     torch.manual_seed(tp.seed)
     model = mlp(
         classifier_sizes(stage.params, system, x.shape[1], n_classes),
@@ -48,7 +54,7 @@ def train_classifier(
     )
     history = fit(
         stage,
-        f"{system} classifier",
+        f"{label or system} classifier",
         model,
         torch.as_tensor(x, dtype=torch.float32),
         torch.as_tensor(y),
@@ -58,14 +64,15 @@ def train_classifier(
     return model, history
 
 
-def ising_classifier(stage: Stage, system: str) -> tuple[dict, object]:
-    """Train one temperature classifier; its held-out read-outs and figure (figs. 4.1, 4.5)."""
+def ising_classifier(stage: Stage, system: str, variant: str, tp) -> tuple[dict, object]:
+    """Train one temperature classifier (``variant``'s optimiser settings ``tp``); its held-out
+    read-outs and figure (figs. 4.1, 4.5)."""
     temps = temperatures(stage, system)
     train, held = ising_set(stage, system, "train"), ising_set(stage, system, "heldout")
     model, history = train_classifier(
-        stage, system, train["spins"], train["label"], len(temps), stage.section.training
+        stage, system, train["spins"], train["label"], len(temps), tp, f"{system} ({variant})"
     )
-    save_model(stage, f"{paths.CLASSIFIERS}/{system}.npz", model)
+    save_model(stage, classifier_path(system, variant), model)
     curves = per_class_curves(model, held["spins"], held["label"], len(temps))
     readouts = [read(c, temps) for c in curves]
     metrics = {
@@ -78,9 +85,10 @@ def ising_classifier(stage: Stage, system: str) -> tuple[dict, object]:
             np.mean([abs(r.expected - t) for r, t in zip(readouts, temps, strict=True)])
         ),
     }
-    title = f"{system}: softmax averaged over held-out configurations at each T"
+    title = f"{system} ({variant}): softmax averaged over held-out configurations at each T"
     fig = plots_rbm.probability_curves(temps, curves, temps, "T (class)", title)
-    path = stage.path(f"reports/figures/rbm_classifier_{system}.png")
+    suffix = CLASSIFIER_VARIANTS[variant]
+    path = stage.path(f"reports/figures/rbm_classifier_{system}{suffix}.png")
     stage.add_artifact(write_figure(path, fig), "figures")
     return metrics, history
 
@@ -94,7 +102,7 @@ def mnist_classifier(stage: Stage) -> tuple[dict, object]:
     model, history = train_classifier(
         stage, "mnist", images[train], labels[train], 10, p.mnist_training
     )
-    save_model(stage, f"{paths.CLASSIFIERS}/mnist.npz", model)
+    save_model(stage, classifier_path("mnist"), model)
     test = split["test"]
     curves = per_class_curves(model, images[test], labels[test], 10)
     metrics = {
@@ -116,9 +124,13 @@ def mnist_classifier(stage: Stage) -> tuple[dict, object]:
 
 def main() -> None:
     stage = Stage("rbm_classifiers")
+    p = stage.section
     metrics, histories = {}, {}
+    settings = {"adam": p.training, "gd": p.gd_training}
     for system in ("chain", "lattice"):
-        metrics[system], histories[system] = ising_classifier(stage, system)
+        for variant, tp in settings.items():
+            key = system if variant == "adam" else f"{system}_{variant}"
+            metrics[key], histories[key] = ising_classifier(stage, system, variant, tp)
     metrics["mnist"], histories["mnist"] = mnist_classifier(stage)
     for name, h in histories.items():  # early stopping: the epoch kept, of how many run
         metrics[name].update(kept_epoch=h.kept + 1, epochs_run=len(h.train),

@@ -15,6 +15,8 @@ from nnrg.stages.io import read_json, read_npz
 from nnrg.stages.weights import load_weights
 
 ISING = {"chain": paths.ISING_CHAIN, "lattice": paths.ISING_TEMPERATURES}
+# the temperature classifiers: Adam (the main read-out) and the thesis's plain gradient descent
+CLASSIFIER_VARIANTS = {"adam": "", "gd": "_gd"}  # variant -> file-name suffix
 MNIST_SIZES = [784, 196, 49, 20, 10]
 
 
@@ -42,13 +44,20 @@ def classifier_sizes(params: Params, system: str, n_inputs: int, n_classes: int)
     return [n_inputs, hidden, n_classes]
 
 
-def load_classifier(stage: Stage, system: str, n_inputs: int, n_classes: int) -> torch.nn.Module:
-    """A trained read-out classifier from ``models/classifiers/<system>.npz``."""
+def classifier_path(system: str, variant: str = "adam") -> str:
+    """Where a read-out classifier is stored: ``models/classifiers/<system><suffix>.npz``."""
+    return f"{paths.CLASSIFIERS}/{system}{CLASSIFIER_VARIANTS[variant]}.npz"
+
+
+def load_classifier(
+    stage: Stage, system: str, n_inputs: int, n_classes: int, variant: str = "adam"
+) -> torch.nn.Module:
+    """A trained read-out classifier (``variant``: see ``CLASSIFIER_VARIANTS``)."""
     model = mlp(
         classifier_sizes(stage.params, system, n_inputs, n_classes),
         "relu" if system == "mnist" else "tanh",
     )
-    return load_weights(model, stage.path(f"{paths.CLASSIFIERS}/{system}.npz"))
+    return load_weights(model, stage.path(classifier_path(system, variant)))
 
 
 def mnist_split(

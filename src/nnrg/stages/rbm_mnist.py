@@ -14,6 +14,8 @@ final distributions within ``group_distance`` (L1) of each other.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -27,6 +29,8 @@ from nnrg.analysis.rbm_flow import (
 )
 from nnrg.datasets import mixtures, noisy
 from nnrg.models.rbm import RBM, train_rbm
+from nnrg.numerics.stats import seed_summary
+from nnrg.params import RbmMnistParams
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
 from nnrg.stages.io import read_npz, write_csv, write_dir_npz, write_figure
@@ -69,15 +73,31 @@ def load_sets(stage: Stage) -> dict[str, dict[str, np.ndarray]]:
     }
 
 
-def run_seed(stage: Stage, x_train, x_test, starts, clf, seed: int):
-    """Train one RBM (seed ``seed``) and flow every digit's starting set through it."""
-    p = stage.section
+@dataclass
+class Shared:
+    """What every (experiment, seed) unit reads."""
+
+    section: RbmMnistParams
+    sets: dict[str, tuple[np.ndarray, np.ndarray]]
+    starts: list[np.ndarray]
+    classifier: torch.nn.Module
+    device: torch.device
+
+
+def seed_unit(shared: Shared, name: str, seed: int) -> dict:
+    """One RBM (a unit, e.g. a Ray task): trained on experiment ``name``'s set with seed
+    ``seed``, every digit's starting set flowed through it; its state, the flow's end
+    (:func:`endpoint`) and the per-step read-outs."""
+    p = shared.section
+    x_train, x_test = shared.sets[name]
     gen = torch.Generator().manual_seed(p.seed + seed)
-    rbm = RBM(784, p.hidden, units="binary", generator=gen)
+    rbm = RBM(784, p.hidden, units="binary", generator=gen, device=shared.device)
     tr = rbm_training(p.training, len(x_train), p.seed + seed)
     train_rbm(rbm, torch.as_tensor(x_train), torch.as_tensor(x_test), tr)
-    flow = read_flow(rbm, starts, p.flow_steps, "sampled", p.seed + seed, clf, DIGITS.astype(float))
-    return rbm, flow
+    out = read_flow(rbm, shared.starts, p.flow_steps, "sampled", p.seed + seed,
+                    shared.classifier, DIGITS.astype(float))  # fmt: skip
+    return {"state": rbm.state(), "end": endpoint(out, p), "expected": out.expected,
+            "argmax": out.argmax}  # fmt: skip
 
 
 def run_experiments(stage: Stage, data: dict, sets: dict) -> tuple[dict, dict, dict, list]:
@@ -86,20 +106,21 @@ def run_experiments(stage: Stage, data: dict, sets: dict) -> tuple[dict, dict, d
     clf = load_classifier(stage, "mnist", 784, 10)
     held = data["heldout"]
     starts = [held["images"][held["labels"] == d][: p.n_start].astype(np.float64) for d in DIGITS]
+    keys = [(name, seed) for name in sets for seed in range(p.n_seeds)]
+    shared = Shared(p, sets, starts, clf, stage.device)
+    done = dict(zip(keys, stage.run_units(seed_unit, keys, "MNIST RBMs", shared=shared),
+                    strict=True))  # fmt: skip
     metrics, models, finals, rows = {}, {}, {}, []
-    bar = stage.progress(total=len(sets) * p.n_seeds, desc="MNIST RBMs")
-    for name, (x_train, x_test) in sets.items():
+    for name, (x_train, _) in sets.items():
         seeds = []
         for seed in range(p.n_seeds):
-            rbm, out = run_seed(stage, x_train, x_test, starts, clf, seed)
-            models[f"{name}__seed{seed}"] = rbm.state()
-            seeds.append(endpoint(out, p))
+            unit = done[(name, seed)]
+            models[f"{name}__seed{seed}"] = unit["state"]
+            seeds.append(unit["end"])
             finals[f"{name} (seed {seed})"] = seeds[-1]["final"]
-            rows += [(name, seed, d, j, out.expected[d, j], out.argmax[d, j])
-                     for d in DIGITS for j in range(out.expected.shape[1])]  # fmt: skip
-            bar.update()
+            rows += [(name, seed, d, j, unit["expected"][d, j], unit["argmax"][d, j])
+                     for d in DIGITS for j in range(unit["expected"].shape[1])]  # fmt: skip
         metrics[name] = summarise_seeds(len(x_train), seeds)
-    bar.close()
     return metrics, models, finals, rows
 
 
@@ -113,12 +134,16 @@ def endpoint(out, p) -> dict:
     final = out.distributions[max(0, end - WINDOW + 1) : end + 1].mean(axis=0)
     groups = fixed_point_groups(final, p.group_distance)
     return {"step": step, "final": final, "groups": groups,
-            "argmax_count": distinct_endpoints(final, DIGITS)}  # fmt: skip
+            "argmax_count": distinct_endpoints(final, DIGITS),
+            "one_stays": float(final[1, 1])}  # fmt: skip
 
 
 def summarise_seeds(n_train: int, seeds: list[dict]) -> dict:
     """Per experiment: fixed-point counts per seed (grouping and argmax), their min / max /
-    mean, how many flows hit the cap, and the convergence steps."""
+    mean, how many flows hit the cap, the convergence steps, and ``one_stays``: the share of
+    the read-out that the ones' flow keeps on "1" at its end (sec. 4.4 on fig. 4.12: "the high
+    peak at one, for some reason this is a fixed point"; for fours and nines it "has
+    disappeared"), over seeds."""
     counts = [len(s["groups"]) for s in seeds]
     argmax = [s["argmax_count"] for s in seeds]
     return {
@@ -134,6 +159,7 @@ def summarise_seeds(n_train: int, seeds: list[dict]) -> dict:
         "cap_hit": int(sum(s["step"] is None for s in seeds)),
         "convergence_steps": [s["step"] for s in seeds],
         "groups": [s["groups"] for s in seeds],
+        "one_stays": seed_summary([s["one_stays"] for s in seeds]),
     }
 
 

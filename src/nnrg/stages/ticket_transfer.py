@@ -16,7 +16,7 @@ from nnrg.analysis.imp_scaling import anchored_ticket_density, loss_curve, trans
 from nnrg.analysis.transfer_readouts import figure_readouts
 from nnrg.models.hnn import LAYERS, BatchedHNN, from_state_arrays
 from nnrg.numerics.stats import Estimate, difference
-from nnrg.pruning.imp import train_hnn, unpack_masks
+from nnrg.pruning.imp import train_hnn, train_split, unpack_masks
 from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
 from nnrg.stages import paths
 from nnrg.stages.base import Stage
@@ -99,11 +99,19 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
     picked, variants = source_masks(stage, src, tgt)
     n_d, r = len(picked), variants[next(iter(variants))]["input"].shape[1]
     model = transfer_model(tgt, variants, n_d, r)
-    tr = training(getattr(gp.training, target), p.seed)
-    desc = f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets at once"
-    bar = stage.progress(total=tr.epochs, desc=desc)
-    loss = train_hnn(model, problem(stage.params, target), tr, progress=lambda _: bar.update())
-    bar.close()
+    tr = training(stage, getattr(gp.training, target), p.seed)
+    prob = problem(stage.params, target, stage.device)
+    model = model.to(stage.device)
+    if stage.fans_out:  # blocks of replicas as units, the same losses
+        n_units = stage.unit_count(model.n_replicas)
+        desc = f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets in {n_units} units"
+        loss = train_split(model, prob, tr, n_units,
+                           lambda fn, units: stage.run_units(fn, units, desc))  # fmt: skip
+    else:
+        desc = f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets at once"
+        bar = stage.progress(total=tr.epochs, desc=desc)
+        loss = train_hnn(model, prob, tr, progress=lambda _: bar.update())
+        bar.close()
     loss = loss.reshape(len(variants), n_d, r)
     direct, density = tgt["imp_loss"][picked], src["imp_density"][picked].mean(axis=1)
     dense = float(np.exp(np.log(tgt["imp_loss"][0]).mean()))

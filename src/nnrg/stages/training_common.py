@@ -61,6 +61,7 @@ def fit(
         bar.update(1)
         bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
 
+    model.to(stage.device)  # trained where the stage computes, read back on the CPU
     history = train(
         model,
         x[tr],
@@ -76,7 +77,9 @@ def fit(
         progress=report,
         patience=tp.patience,
         augment=augment,
+        optimizer=tp.optimizer,
     )
+    model.to("cpu")
     bar.close()
     return history
 
