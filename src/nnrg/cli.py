@@ -5,6 +5,7 @@ python -m nnrg profile tiny               # rewrite params.yaml as the tiny prof
 python -m nnrg params                     # validate params.yaml and print it
 python -m nnrg readme [--check]           # README claims summary <- reports/claims.md
 python -m nnrg deps [--check]             # dvc.yaml code deps <- each stage's imports
+python -m nnrg claims-diff A B [--status-only]  # verdicts that moved (git revs / DVC exps)
 python -m nnrg resultset paper_budget     # results/paper_budget/ <- profiles/paper_budget.yaml
 python -m nnrg check-metrics --against HEAD   # metric-regression gate
 """
@@ -85,6 +86,44 @@ def _metrics_at_rev(root: Path, rev: str, stages: list[str]) -> dict:
         if res.returncode == 0:
             out[stage] = json.loads(res.stdout)
     return out
+
+
+CLAIMS_JSON = "reports/metrics/claims.json"
+
+
+def resolve_revision(root: Path, name: str) -> str:
+    """A git revision, or a DVC experiment's name (its ref under ``refs/exps``)."""
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"],
+                           cwd=root, capture_output=True, text=True)  # fmt: skip
+    if found.returncode == 0:
+        return found.stdout.strip()
+    refs = subprocess.run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"],
+                          cwd=root, capture_output=True, text=True).stdout.split()  # fmt: skip
+    matches = [r for r in refs if r.rsplit("/", 1)[-1] == name]
+    if len(matches) != 1:
+        why = "no such git revision or DVC experiment" if not matches else "ambiguous experiment"
+        raise ParamsError(f"claims-diff: {name!r}: {why}")
+    return matches[0]
+
+
+def claims_at(root: Path, name: str) -> list[dict]:
+    """The claims list of ``reports/metrics/claims.json`` at revision / experiment ``name``."""
+    import json
+
+    rev = resolve_revision(root, name)
+    shown = subprocess.run(["git", "show", f"{rev}:{CLAIMS_JSON}"], cwd=root,
+                           capture_output=True, text=True)  # fmt: skip
+    if shown.returncode != 0:
+        raise ParamsError(f"claims-diff: {name!r} holds no {CLAIMS_JSON}")
+    return json.loads(shown.stdout)["claims"]
+
+
+def claims_diff(root: Path, a: str, b: str, status_only: bool) -> int:
+    """Print the claims whose value or status moved from ``a`` to ``b``."""
+    from nnrg.claims import diff
+
+    print(diff.render(diff.changes(claims_at(root, a), claims_at(root, b)), a, b, status_only))
+    return 0
 
 
 def check_metrics(
@@ -178,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
     dep = sub.add_parser("deps", help="write each stage's code deps into dvc.yaml")
     dep.add_argument("--check", action="store_true", help="only check; exit 1 on a difference")
+    cd = sub.add_parser("claims-diff", help="claims whose value or status moved from A to B")
+    cd.add_argument("a", help="git revision or DVC experiment name")
+    cd.add_argument("b", help="git revision or DVC experiment name")
+    cd.add_argument("--status-only", action="store_true", help="list status changes only")
     chk = sub.add_parser("check-metrics", help="fail if a gated metric regressed")
     chk.add_argument("--against", default="HEAD", help="git revision holding the baseline")
     chk.add_argument("--baseline-dir", type=Path, help="directory of baseline metric JSONs")
@@ -206,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             return sync_readme(root, args.check)
         if args.command == "deps":
             return sync_deps(root, args.check)
+        if args.command == "claims-diff":
+            return claims_diff(root, args.a, args.b, args.status_only)
         return check_metrics(root, args.against, args.baseline_dir, args.metrics_dir, args.policy)
     except EXPECTED_ERRORS as err:
         print(f"nnrg: error: {err}", file=sys.stderr)
