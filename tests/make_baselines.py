@@ -19,7 +19,7 @@ def main() -> None:
         target = ROOT / "tests" / "baselines" / "tiny"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        for path in sorted((repo / "reports" / "metrics").glob("*.json")):
+        for path in sorted((repo / "reports" / "records").glob("*.json")):
             shutil.copy2(path, target / path.name)
             print(f"baseline {path.name}")
 

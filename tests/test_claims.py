@@ -248,7 +248,7 @@ def test_committed_registry_has_no_problems(committed):
 def test_committed_claims_json_and_claims_md_agree_with_the_registry(committed, repo_root):
     registry, metrics = committed
     verdicts = [evaluate(c, metrics) for c in registry["claims"]]
-    stored = json.loads((repo_root / "reports/metrics/claims.json").read_text())
+    stored = json.loads((repo_root / "reports/records/claims.json").read_text())
     assert stored["counts"] == as_json(verdicts)["counts"], "rerun the report stage"
     assert [c["status"] for c in stored["claims"]] == [v.status for v in verdicts]
     md = (repo_root / "reports/claims.md").read_text()

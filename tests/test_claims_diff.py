@@ -31,12 +31,17 @@ def test_no_change_says_so():
 
 
 def test_cli_reads_claims_json_at_two_revisions(tmp_path, monkeypatch, capsys):
+    """The first revision has the layout before 0.2.0 (the claims table under
+    reports/metrics), the second the current one (reports/records)."""
     repo = tmp_path / "r"
-    (repo / "reports/metrics").mkdir(parents=True)
     git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    path = repo / "reports/metrics/claims.json"
     for k, status in enumerate(("reproduced", "not reproduced")):
+        old = repo / "reports/metrics/claims.json"
+        old.unlink(missing_ok=True)
+        path = repo / ("reports/metrics" if k == 0 else "reports/records") / "claims.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"claims": [claim("c1", status, 1.0 + k)]}))
         subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
         subprocess.run([*git, "commit", "-qm", f"run {k}"], cwd=repo, check=True)
@@ -61,4 +66,4 @@ def test_a_revision_without_claims_is_a_one_line_error(tmp_path, monkeypatch, ca
     monkeypatch.setenv("DVC_ROOT", str(repo))
     monkeypatch.chdir(repo)
     assert main(["claims-diff", "HEAD", "HEAD"]) == 2
-    assert "holds no reports/metrics/claims.json" in capsys.readouterr().err
+    assert "holds no reports/records/claims.json" in capsys.readouterr().err

@@ -114,13 +114,13 @@ def test_mlflow_holds_one_parent_with_a_child_per_stage(tiny_pipeline):
 
 
 def test_tiny_metrics_pass_the_gate_against_committed_baselines(tiny_pipeline, capsys):
-    code = check_metrics(ROOT, None, BASELINES, tiny_pipeline / "reports/metrics", None)
+    code = check_metrics(ROOT, None, BASELINES, tiny_pipeline / "reports/records", None)
     assert code == 0, capsys.readouterr().out
 
 
 def test_gate_fails_on_a_deliberately_worsened_run(tiny_pipeline, tmp_path, capsys):
     worse = tmp_path / "metrics"
-    shutil.copytree(tiny_pipeline / "reports/metrics", worse)
+    shutil.copytree(tiny_pipeline / "reports/records", worse)
     data = (worse / "dynamics.json").read_text()
     doctored = yaml.safe_load(data)
     doctored["oscillator"]["max_energy_drift"] = 1e-3
@@ -133,6 +133,6 @@ def test_gate_fails_on_a_deliberately_worsened_run(tiny_pipeline, tmp_path, caps
 
 
 def test_tiny_m4_matches_exact_one_over_n_at_n100(tiny_pipeline):
-    metrics = json.loads((tiny_pipeline / "reports/metrics/nnqft_width.json").read_text())
+    metrics = json.loads((tiny_pipeline / "reports/records/nnqft_width.json").read_text())
     m4 = metrics["per_width"]["N100"]["m4"]
     assert abs(m4["mean"] - m4["exact"]) < 3 * m4["error"]

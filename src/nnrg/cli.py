@@ -28,6 +28,7 @@ from nnrg.stages.io import (
     repo_root,
     write_text,
 )
+from nnrg.stages.paths import RECORDS
 from nnrg.stages.runner import EXPECTED_ERRORS as STAGE_ERRORS
 
 POLICY = "reports/metrics_policy.yaml"
@@ -71,24 +72,28 @@ def write_result_set(root: Path, name: str) -> Path:
     return target
 
 
+RECORD_DIRS = (RECORDS, "reports/metrics")
+"""Where a revision holds the stages' records: ``reports/records`` since 0.2.0, where
+``reports/metrics`` holds headline scalars; before, the records were ``reports/metrics``."""
+CLAIMS_JSON = f"{RECORD_DIRS[0]}/claims.json"
+
+
+def _record_at_rev(root: Path, rev: str, name: str) -> str | None:
+    """The text of record ``<name>.json`` as committed at ``rev`` (see RECORD_DIRS), or None."""
+    for directory in RECORD_DIRS:
+        res = subprocess.run(["git", "show", f"{rev}:{directory}/{name}.json"], cwd=root,
+                             capture_output=True, text=True)  # fmt: skip
+        if res.returncode == 0:
+            return res.stdout
+    return None
+
+
 def _metrics_at_rev(root: Path, rev: str, stages: list[str]) -> dict:
-    """``{stage: metrics}`` as committed at git revision ``rev``."""
+    """``{stage: record}`` as committed at git revision ``rev``."""
     import json
 
-    out = {}
-    for stage in stages:
-        res = subprocess.run(
-            ["git", "show", f"{rev}:reports/metrics/{stage}.json"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-        )
-        if res.returncode == 0:
-            out[stage] = json.loads(res.stdout)
-    return out
-
-
-CLAIMS_JSON = "reports/metrics/claims.json"
+    found = {stage: _record_at_rev(root, rev, stage) for stage in stages}
+    return {stage: json.loads(text) for stage, text in found.items() if text is not None}
 
 
 def resolve_revision(root: Path, name: str) -> str:
@@ -107,15 +112,13 @@ def resolve_revision(root: Path, name: str) -> str:
 
 
 def claims_at(root: Path, name: str) -> list[dict]:
-    """The claims list of ``reports/metrics/claims.json`` at revision / experiment ``name``."""
+    """The claims list of the claims table at revision / experiment ``name``."""
     import json
 
-    rev = resolve_revision(root, name)
-    shown = subprocess.run(["git", "show", f"{rev}:{CLAIMS_JSON}"], cwd=root,
-                           capture_output=True, text=True)  # fmt: skip
-    if shown.returncode != 0:
+    text = _record_at_rev(root, resolve_revision(root, name), "claims")
+    if text is None:
         raise ParamsError(f"claims-diff: {name!r} holds no {CLAIMS_JSON}")
-    return json.loads(shown.stdout)["claims"]
+    return json.loads(text)["claims"]
 
 
 def claims_diff(root: Path, a: str, b: str, status_only: bool) -> int:
@@ -135,7 +138,7 @@ def check_metrics(
 ) -> int:
     """Run the gate; print the table; return 1 on a regression or a missing metric."""
     policy = load_yaml(policy_path or root / POLICY)["gated"]
-    current = load_metrics_dir(metrics_dir or root / "reports/metrics")
+    current = load_metrics_dir(metrics_dir or root / RECORD_DIRS[0])
     stages = sorted({entry["metric"].split(":")[0] for entry in policy})
     if baseline_dir is not None:
         if not Path(baseline_dir).is_dir():
@@ -224,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     chk = sub.add_parser("check-metrics", help="fail if a gated metric regressed")
     chk.add_argument("--against", default="HEAD", help="git revision holding the baseline")
     chk.add_argument("--baseline-dir", type=Path, help="directory of baseline metric JSONs")
-    chk.add_argument("--metrics-dir", type=Path, help="directory of current metric JSONs")
+    chk.add_argument("--metrics-dir", type=Path,
+                     help="directory of current stage records (reports/records)")  # fmt: skip
     chk.add_argument("--policy", type=Path, help=f"gate policy (default {POLICY})")
     args = parser.parse_args(argv)
     root = repo_root()

@@ -1,7 +1,7 @@
 """Metric references shared by the claims registry and the regression gate.
 
 A reference ``"stage:dotted.key"`` names the value at ``dotted.key`` in
-``reports/metrics/<stage>.json``; a plain number is its own value.
+``reports/records/<stage>.json`` (the stage's record); a plain number is its own value.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from tests.conftest import copy_repo, pipeline_env, run
 
 OUTS = (
     "models/hnn_dense",
+    "reports/records/hnn_dense.json",
     "reports/metrics/hnn_dense.json",
     "reports/figures/hnn_dense_oscillator.png",
 )
@@ -269,7 +270,8 @@ def test_the_gate_fails_on_a_baseline_it_cannot_find(repo):
 
 
 def test_outputs_respect_the_umask(repo):
-    for rel in ("reports/metrics/dynamics.json", "models/hnn_dense"):
+    for rel in ("reports/records/dynamics.json", "reports/metrics/dynamics.json",
+                "models/hnn_dense"):  # fmt: skip
         mode = (repo / rel).stat().st_mode & 0o777
         assert mode in (0o644, 0o755), f"{rel}: {oct(mode)}"
 

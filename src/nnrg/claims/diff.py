@@ -1,6 +1,6 @@
 """Which verdicts moved between two runs: the claims whose status or value changed.
 
-Input: the ``claims`` lists of two ``reports/metrics/claims.json`` files (the report stage's
+Input: the ``claims`` lists of two ``reports/records/claims.json`` files (the report stage's
 output: one entry per claim with ``id``, ``status``, ``value``, ``error``). A value counts as
 changed when it differs beyond ``rel_tol`` (relative; default 1e-9, so a rebuild that differs
 only in the last digits of a float is not a change); a status change is always listed.

@@ -12,8 +12,17 @@ from typing import TYPE_CHECKING, Any
 from tqdm import tqdm
 
 from nnrg import tracking
+from nnrg.headline import headline
 from nnrg.params import Params, flatten, to_dict
-from nnrg.stages.io import load_params, load_yaml, repo_root, write_json
+from nnrg.stages.io import (
+    SIGNIFICANT_DIGITS,
+    load_params,
+    load_yaml,
+    read_json,
+    repo_root,
+    write_json,
+)
+from nnrg.stages.paths import METRICS, RECORDS
 
 if TYPE_CHECKING:
     import torch
@@ -204,19 +213,29 @@ class Stage:
         )
 
     def finish(self, metrics: dict[str, Any], method: dict[str, Any] | None = None) -> Path:
-        """Write ``reports/metrics/<stage>.json`` (with the run's conditions under
-        ``ran_with``, see :meth:`ran_with`) and log params, metrics, artifacts to MLflow."""
+        """Write the stage's record ``reports/records/<stage>.json`` (every result, with the
+        run's conditions under ``ran_with``, see :meth:`ran_with`) and its headline scalars
+        ``reports/metrics/<stage>.json`` (:mod:`nnrg.headline`), both with floats rounded to
+        :data:`~nnrg.stages.io.SIGNIFICANT_DIGITS`, and log params, the record's numbers and
+        the artifacts to MLflow. Returns the record's path."""
         ran_with = self.ran_with(method)
-        metrics_path = write_json(
-            self.path(f"reports/metrics/{self.name}.json"), {**metrics, "ran_with": ran_with}
+        record_path = write_json(
+            self.path(f"{RECORDS}/{self.name}.json"),
+            {**metrics, "ran_with": ran_with},
+            digits=SIGNIFICANT_DIGITS,
         )
+        record = {k: v for k, v in read_json(record_path).items() if k != "ran_with"}
+        metrics_path = write_json(
+            self.path(f"{METRICS}/{self.name}.json"), headline(self.name, record)
+        )
+        self.add_artifact(record_path, "records")
         self.add_artifact(metrics_path, "metrics")
         self.log(f"done in {time.perf_counter() - self.started:.1f} s")
         if tracking.enabled():
-            self._log(self._record(ran_with, numeric_leaves(metrics), "FINISHED"))
+            self._log(self._record(ran_with, numeric_leaves(record), "FINISHED"))
         else:
             self.logged = True
-        return metrics_path
+        return record_path
 
     def abort(self, status: str, error: str) -> None:
         """Log this stage as FAILED or KILLED (its params, real start and end, and the error)

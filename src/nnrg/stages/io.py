@@ -25,6 +25,11 @@ import yaml
 from nnrg.params import Params, from_dict, require_complete
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+SIGNIFICANT_DIGITS = 6
+"""Significant digits of every value a stage records (records, headline metrics, the claims
+table) and of every value a figure draws: BLAS and CPU kernels differ across machines in the
+15th digit, so a rebuild elsewhere writes the same files. Quantities that are themselves at
+the rounding level (energy drifts near 1e-12) can still differ."""
 
 
 class InputError(ValueError):
@@ -175,9 +180,34 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-def write_json(path: Path, data: Any) -> Path:
-    """Atomically write sorted, indented JSON (numpy scalars converted, NaN -> null)."""
-    return write_text(path, json.dumps(_jsonable(data), indent=2, sort_keys=True) + "\n")
+def significant(obj: Any, digits: int = SIGNIFICANT_DIGITS) -> Any:
+    """``obj`` with every float (in dicts, lists, numpy scalars and arrays) rounded to
+    ``digits`` significant digits; ints, bools, strings and non-finite floats unchanged.
+
+    >>> significant({"a": [0.123456789, 2], "b": 1234567.89, "c": True})
+    {'a': [0.123457, 2], 'b': 1234570.0, 'c': True}
+    """
+    if isinstance(obj, dict):
+        return {k: significant(v, digits) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [significant(v, digits) for v in obj]
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind != "f":
+            return obj
+        flat = [float(f"{v:.{digits}g}") for v in obj.ravel().tolist()]
+        return np.asarray(flat, dtype=obj.dtype).reshape(obj.shape)
+    if isinstance(obj, np.generic):
+        return significant(obj.item(), digits)
+    if isinstance(obj, float) and np.isfinite(obj):
+        return float(f"{obj:.{digits}g}")
+    return obj
+
+
+def write_json(path: Path, data: Any, digits: int | None = None) -> Path:
+    """Atomically write sorted, indented JSON (numpy scalars converted, NaN -> null), floats
+    rounded to ``digits`` significant digits when given (see :func:`significant`)."""
+    tree = _jsonable(data if digits is None else significant(data, digits))
+    return write_text(path, json.dumps(tree, indent=2, sort_keys=True) + "\n")
 
 
 def csv_text(
@@ -285,10 +315,60 @@ def read_npz(path: Path, require: dict[str, Shape] | None = None) -> dict[str, n
     return arrays
 
 
+def round_drawn_data(fig: Any, digits: int = SIGNIFICANT_DIGITS) -> None:
+    """Round the data every artist of ``fig`` draws (lines, scatter offsets and colours, line
+    and polygon collections, meshes, images, bars and polygons) to ``digits`` significant
+    digits, so the PNG does not depend on the 15th digit of a machine's float kernels (see
+    :data:`SIGNIFICANT_DIGITS`). Shared read-only paths (marker shapes) are left alone."""
+    from matplotlib.collections import Collection, PathCollection
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon, Rectangle
+
+    for artist in fig.findobj():
+        if isinstance(artist, Line2D):
+            x, y = artist.get_data(orig=True)
+            artist.set_data(_rounded(x, digits), _rounded(y, digits))
+        elif isinstance(artist, Collection):
+            offsets = artist.get_offsets()
+            if np.size(offsets):
+                artist.set_offsets(_rounded(offsets, digits))
+            if not isinstance(artist, PathCollection):
+                for path in artist.get_paths() or ():
+                    if not path.readonly:
+                        path.vertices = _rounded(path.vertices, digits)
+            colours = artist.get_array()
+            if colours is not None and np.asarray(colours).dtype.kind == "f":
+                artist.set_array(_rounded(colours, digits))
+        elif isinstance(artist, AxesImage):
+            data = artist.get_array()
+            if data is not None and np.asarray(data).dtype.kind == "f":
+                artist.set_data(_rounded(data, digits))
+        elif isinstance(artist, Rectangle):
+            artist.set_xy(_rounded(artist.get_xy(), digits))
+            artist.set_width(_rounded(artist.get_width(), digits))
+            artist.set_height(_rounded(artist.get_height(), digits))
+        elif isinstance(artist, Polygon):
+            artist.set_xy(_rounded(artist.get_xy(), digits))
+
+
+def _rounded(values: Any, digits: int) -> Any:
+    """Float data (a number, an array, a masked array keeping its mask) rounded; else as is."""
+    if isinstance(values, float | np.floating):
+        return significant(float(values), digits)
+    arr = np.asanyarray(values)
+    if arr.dtype.kind != "f":
+        return values
+    rounded = significant(np.array(np.ma.getdata(arr), dtype=arr.dtype), digits)
+    return np.ma.array(rounded, mask=arr.mask) if np.ma.isMaskedArray(arr) else rounded
+
+
 def write_figure(path: Path, fig: Any) -> Path:
-    """Atomically save a matplotlib figure as a PNG without timestamp or version metadata."""
+    """Atomically save a matplotlib figure as a PNG without timestamp or version metadata,
+    its drawn data rounded first (:func:`round_drawn_data`)."""
     import matplotlib.pyplot as plt
 
+    round_drawn_data(fig)
     with atomic_path(path, suffix=".png") as tmp:
         fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)

@@ -20,7 +20,8 @@ CLASSIFIERS = "models/classifiers"
 AE_WIDE_MODEL = "models/ae_wide.npz"
 BETA_REGRESSOR_MODEL = "models/beta_regressor.npz"
 
-METRICS = "reports/metrics"  # <stage>.json, one per stage (Stage.finish)
+RECORDS = "reports/records"  # <stage>.json: a stage's full record (Stage.finish)
+METRICS = "reports/metrics"  # <stage>.json: its headline scalars (nnrg.headline)
 
 WRITTEN_BY = {
     DYNAMICS: "dynamics",

@@ -9,17 +9,18 @@ from nnrg import resultsets
 from nnrg.claims import evaluate
 from nnrg.claims.report import as_json, render_markdown, summary
 from nnrg.stages.base import Stage
-from nnrg.stages.io import load_metrics_dir, load_yaml, write_json, write_text
+from nnrg.stages.io import SIGNIFICANT_DIGITS, load_metrics_dir, load_yaml, write_json, write_text
+from nnrg.stages.paths import RECORDS
 
 SELF = "claims"
 
 
 def evidence(root: Path) -> dict:
-    """Every stage's metrics: the root's as ``<stage>``, each result set's as
+    """Every stage's record: the root's as ``<stage>``, each result set's as
     ``<name>/<stage>`` (the report's own outputs are not evidence for the claims)."""
-    metrics = load_metrics_dir(root / "reports" / "metrics", exclude=(SELF, "report"))
+    metrics = load_metrics_dir(root / RECORDS, exclude=(SELF, "report"))
     for name in resultsets.discover(root):
-        found = load_metrics_dir(resultsets.set_dir(root, name) / "reports" / "metrics")
+        found = load_metrics_dir(resultsets.set_dir(root, name) / RECORDS)
         metrics.update({f"{name}/{s}": m for s, m in found.items()})
     return metrics
 
@@ -40,8 +41,8 @@ def main() -> None:
     stage.log(
         f"{len(verdicts)} claims: " + ", ".join(f"{n} {s}" for s, n in counts["counts"].items())
     )
-    write_json(stage.path("reports/metrics/claims.json"), as_json(verdicts))
-    stage.add_artifact(stage.path("reports/metrics/claims.json"), "claims")
+    write_json(stage.path(f"{RECORDS}/{SELF}.json"), as_json(verdicts), digits=SIGNIFICANT_DIGITS)
+    stage.add_artifact(stage.path(f"{RECORDS}/{SELF}.json"), "claims")
     stage.finish(
         {k: counts[k] for k in ("counts", "by_study", "validation", "definitions", "fragile")}
     )

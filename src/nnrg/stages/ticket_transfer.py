@@ -145,7 +145,7 @@ def sigma_prediction(stage: Stage, metrics: dict) -> dict:
     """Did the sigma signs predict transfer? The thesis expects tickets to transfer when the
     two nets share relevant / irrelevant directions; "transfer" here means the mapped masks
     beat random masks of equal per-layer density, in both directions."""
-    imp = read_json(stage.path(f"{paths.METRICS}/imp_global.json"))
+    imp = read_json(stage.path(f"{paths.RECORDS}/imp_global.json"))
     signs = {
         name: [np.sign(imp[name]["imp"]["sigma_fit"][layer]["mean"]) for layer in LAYERS]
         for name in SHORT
@@ -163,7 +163,7 @@ def sigma_across_systems(stage: Stage) -> dict:
     """sigma_i(oscillator) - sigma_i(Henon-Heiles) per layer and estimator, with errors in
     quadrature (independent replicas): the thesis finds sigma_1, sigma_2 alike across the
     systems and sigma_3 different (sec. 9), which is what makes transfer plausible."""
-    imp = read_json(stage.path(f"{paths.METRICS}/imp_global.json"))
+    imp = read_json(stage.path(f"{paths.RECORDS}/imp_global.json"))
 
     def est(system: str, estimator: str, layer: str) -> Estimate:
         e = imp[system]["imp"][f"sigma_{estimator}"][layer]
