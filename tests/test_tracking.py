@@ -194,3 +194,36 @@ def test_concurrent_stages_of_one_pipeline_create_one_parent(tmp_path, monkeypat
     assert len(parents) == 1 and parents[0].info.status == "FINISHED"
     children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parents[0].info.run_id]
     assert sorted(r.info.run_name for r in children) == ["s0", "s1", "s2", "s3"]
+
+
+def test_pipeline_fields_land_on_the_parent_run_in_batches(tmp_path, monkeypatch):
+    """The report stage's verdicts go on the parent run: 250 claims need several batches of
+    MLflow's at most 100 tags per call; a failed stage puts nothing there."""
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("DVC_ROOT", raising=False)
+    monkeypatch.setenv("NNRG_PIPELINE_ID", "verdicts")
+    table = tmp_path / "claims.md"
+    table.write_text("| id | status |\n")
+    record = tracking.StageRecord(
+        "report", {}, {"m": 1.0},
+        pipeline_metrics={f"claim.c{k}.status_code": k % 7 for k in range(250)},
+        pipeline_tags={f"claim.c{k}.status": "reproduced" for k in range(250)},
+        pipeline_artifacts=[(table, "claims")],
+    )  # fmt: skip
+    tracking.log_stage(record, tmp_path, "test")
+    parent = next(r for r in _runs(tmp_path) if r.info.run_name.startswith("pipeline"))
+    assert parent.data.tags["claim.c249.status"] == "reproduced"
+    assert parent.data.metrics["claim.c13.status_code"] == 6
+    assert len([k for k in parent.data.tags if k.startswith("claim.")]) == 250
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path}/mlflow.db")
+    assert [a.path for a in client.list_artifacts(parent.info.run_id, "claims")] == [
+        "claims/claims.md"
+    ]
+    failed = tracking.StageRecord("report", {}, {}, status="FAILED",
+                                  pipeline_tags={"claim.x.status": "reproduced"})  # fmt: skip
+    monkeypatch.setenv("NNRG_PIPELINE_ID", "failed")
+    tracking.log_stage(failed, tmp_path, "test")
+    parents = [r for r in _runs(tmp_path) if r.data.tags.get(tracking.PIPELINE_KEY_TAG) == "failed"]
+    assert "claim.x.status" not in parents[0].data.tags

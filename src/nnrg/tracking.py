@@ -50,6 +50,11 @@ class StageRecord:
     status: str = "FINISHED"  # FINISHED | FAILED | KILLED
     start_ms: int | None = None  # the stage's real start and end, ms since the epoch
     end_ms: int | None = None
+    # logged on the pipeline's parent run too (the report stage's verdicts, see
+    # :func:`_log_to_parent`), so the run users open first shows them
+    pipeline_metrics: dict[str, float] = field(default_factory=dict)
+    pipeline_tags: dict[str, str] = field(default_factory=dict)
+    pipeline_artifacts: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def enabled() -> bool:
@@ -225,6 +230,27 @@ def _close_parent(client, exp_id: str, parent_id: str) -> str:
     return status
 
 
+def _log_artifacts(client, run_id: str, artifacts: list[tuple[Path, str]]) -> None:
+    for path, artifact_dir in artifacts:
+        if Path(path).is_dir():
+            client.log_artifacts(run_id, str(path), artifact_dir or None)
+        elif Path(path).exists():
+            client.log_artifact(run_id, str(path), artifact_dir or None)
+
+
+def _log_to_parent(client, parent_id: str, record: StageRecord, now: int) -> None:
+    """The record's ``pipeline_*`` metrics, tags and artifacts on the parent run, in batches
+    within MLflow's per-call limits (100 tags, 1000 entries)."""
+    from mlflow.entities import Metric, RunTag
+
+    metrics = [Metric(k, float(v), now, 0) for k, v in sorted(record.pipeline_metrics.items())]
+    tags = [RunTag(k, str(v)[:5000]) for k, v in sorted(record.pipeline_tags.items())]
+    for start in range(0, max(len(metrics), len(tags)), 100):
+        client.log_batch(parent_id, metrics=metrics[start : start + 100],
+                         params=[], tags=tags[start : start + 100])  # fmt: skip
+    _log_artifacts(client, parent_id, record.pipeline_artifacts)
+
+
 def log_stage(record: StageRecord, root: Path, experiment: str) -> str:
     """Log one stage as a child run of this execution's parent run; returns the child run id.
 
@@ -265,11 +291,9 @@ def log_stage(record: StageRecord, root: Path, experiment: str) -> str:
                 params=params[start : start + 100],
                 tags=[],
             )
-        for path, artifact_dir in record.artifacts:
-            if Path(path).is_dir():
-                client.log_artifacts(run_id, str(path), artifact_dir or None)
-            elif Path(path).exists():
-                client.log_artifact(run_id, str(path), artifact_dir or None)
+        _log_artifacts(client, run_id, record.artifacts)
+        if record.status == "FINISHED":
+            _log_to_parent(client, parent_id, record, now)
         status = record.status
     finally:
         client.set_terminated(run_id, status=status, end_time=record.end_ms or None)

@@ -51,3 +51,21 @@ def test_equal_layers_give_zero_sigma_under_global_pruning(method):
     shares = magnitude_shares(np.stack(mags, axis=1))
     for est in layer_sigmas(shares, 0.05)["fit"]:
         assert abs(est.mean) < max(4 * est.error, 0.02)
+
+
+def test_step_sigma_rows_average_to_the_ratio_estimator():
+    """The plotted per-step exponents (sigma against the IMP iteration) are what the ratio
+    estimator averages: their mean over steps is sigma_ratio, per layer."""
+    from nnrg.analysis.sigma import sigma_from_ratios, step_sigma_rows
+
+    rng = np.random.default_rng(3)
+    shares = rng.dirichlet([2.0, 3.0, 4.0], size=(5, 7))  # (R, n_iter, L)
+    rows = step_sigma_rows(shares, 0.2, ("input", "hidden", "output"))
+    assert len(rows) == 3 * 6 and rows[0][:2] == ("input", 0)
+    ratio = sigma_from_ratios(shares, 0.2).mean(axis=0)
+    for k, layer in enumerate(("input", "hidden", "output")):
+        means = [mean for name, _, mean, _ in rows if name == layer]
+        assert np.isclose(np.mean(means), ratio[k], rtol=1e-12)
+    first = np.log(shares[:, 1, 0] / shares[:, 0, 0]) / np.log(1 / 0.8)
+    assert np.isclose(rows[0][2], first.mean())
+    assert np.isclose(rows[0][3], first.std(ddof=1) / 5**0.5)

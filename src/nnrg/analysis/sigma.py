@@ -21,10 +21,27 @@ def magnitude_shares(layer_magnitudes: np.ndarray) -> np.ndarray:
     return m / m.sum(axis=-1, keepdims=True)
 
 
+def step_sigmas(shares: np.ndarray, fraction: float) -> np.ndarray:
+    """The per-step exponent log_c(M(n+1)/M(n)) (eq. 36 at one step n), ``(R, n_iter, L)`` ->
+    ``(R, n_iter - 1, L)``: the quantity the ratio estimator averages over steps."""
+    return np.diff(np.log(shares), axis=-2) / np.log(1.0 / (1.0 - fraction))
+
+
 def sigma_from_ratios(shares: np.ndarray, fraction: float) -> np.ndarray:
     """Mean over steps of log_c(M(n+1)/M(n)) per replica and layer, ``(R, n_iter, L)`` -> (R, L)."""
-    logs = np.diff(np.log(shares), axis=-2)
-    return logs.mean(axis=-2) / np.log(1.0 / (1.0 - fraction))
+    return step_sigmas(shares, fraction).mean(axis=-2)
+
+
+def step_sigma_rows(shares: np.ndarray, fraction: float, layers: tuple[str, ...]) -> list:
+    """``(layer, step, mean, s.e.)`` of the per-step exponent over replicas, for each layer and
+    step n (from iteration n to n + 1): sigma against the IMP iteration."""
+    steps = step_sigmas(shares, fraction)
+    rows = []
+    for k, layer in enumerate(layers):
+        for n in range(steps.shape[1]):
+            e = mean_of_replicas(steps[:, n, k])
+            rows.append((layer, n, e.mean, e.error))
+    return rows
 
 
 def sigma_from_fit(shares: np.ndarray, fraction: float) -> np.ndarray:
@@ -126,7 +143,7 @@ def windowed_sigmas(shares: np.ndarray, fraction: float, layers: tuple[str, ...]
     spread (standard deviation over steps of log_c(M(n+1)/M(n)), averaged over replicas):
     how much the thesis's unstated averaging window matters. ``shares`` ``(R, n_iter, L)``."""
     n = shares.shape[1]
-    logs = np.diff(np.log(shares), axis=1) / np.log(1.0 / (1.0 - fraction))  # (R, n - 1, L)
+    logs = step_sigmas(shares, fraction)  # (R, n - 1, L)
     half = max(1, (n - 1) // 2)
     out: dict[str, Any] = {}
     for name, part in (("first_half", logs[:, :half]), ("second_half", logs[:, half:])):

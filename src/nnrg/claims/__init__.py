@@ -34,6 +34,10 @@ STATUSES = (
     "definition",
     "pending",
 )
+STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
+"""Each status as a number (0 reproduced, 1 not reproduced, 2 disputed, 3 inconclusive, 4 not
+at paper settings, 5 definition, 6 pending): MLflow metrics are numbers, so a claim's status
+is logged both as this code (to sort and filter runs by) and as a tag (to read)."""
 STATUS_MEANINGS = {
     "reproduced": "passes the test under the paper's conditions; the test would have rejected "
     "the stated contradiction at our error",
@@ -50,4 +54,12 @@ STATUS_MEANINGS = {
     "pending": "no measurement yet",
 }
 
-__all__ = ["K", "STATUSES", "STATUS_MEANINGS", "Verdict", "evaluate", "registry_problems"]
+__all__ = [
+    "K",
+    "STATUSES",
+    "STATUS_CODES",
+    "STATUS_MEANINGS",
+    "Verdict",
+    "evaluate",
+    "registry_problems",
+]

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from nnrg.claims import STATUS_MEANINGS, STATUSES, K, Verdict
+from nnrg.claims import STATUS_CODES, STATUS_MEANINGS, STATUSES, K, Verdict
 from nnrg.claims.rules import fmt
 
 COUNTED = tuple(s for s in STATUSES if s != "definition")
@@ -48,6 +48,32 @@ def _key(status: str) -> str:
 def as_json(verdicts: list[Verdict]) -> dict[str, Any]:
     """claims.json: the summary plus every verdict."""
     return {**summary(verdicts), "claims": [asdict(v) for v in verdicts]}
+
+
+def tracking_fields(rows: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, str]]:
+    """MLflow metrics and tags of the claims table's rows (``as_json(...)["claims"]`` as
+    written, so MLflow shows the committed numbers), for the pipeline's run: per claim
+    ``claim.<id>.value`` / ``.error`` (where finite) and ``claim.<id>.status_code``
+    (:data:`~nnrg.claims.STATUS_CODES`) as metrics, ``claim.<id>.status`` as a tag; plus the
+    number of claims per status, ``claims.<status>``, as metrics.
+
+    >>> rows = [{"id": "c1", "value": 0.5, "error": None, "status": "reproduced"}]
+    >>> metrics, tags = tracking_fields(rows)
+    >>> tags, metrics["claim.c1.status_code"], metrics["claims.reproduced"]
+    ({'claim.c1.status': 'reproduced'}, 0, 1)
+    """
+    metrics: dict[str, float] = {f"claims.{_key(s)}": 0 for s in STATUSES}
+    tags: dict[str, str] = {}
+    for row in rows:
+        cid, status = row["id"], row["status"]
+        metrics[f"claims.{_key(status)}"] += 1
+        metrics[f"claim.{cid}.status_code"] = STATUS_CODES[status]
+        for name in ("value", "error"):
+            number = row.get(name)
+            if isinstance(number, int | float) and math.isfinite(number):
+                metrics[f"claim.{cid}.{name}"] = float(number)
+        tags[f"claim.{cid}.status"] = status
+    return metrics, tags
 
 
 def _cell(text: Any) -> str:

@@ -69,6 +69,10 @@ class Stage:
         self.started = time.perf_counter()
         self.started_ms = int(time.time() * 1000)
         self.artifacts: list[tuple[Path, str]] = []
+        # logged on the pipeline's parent run too, when the stage finishes (log_to_pipeline)
+        self.pipeline_metrics: dict[str, float] = {}
+        self.pipeline_tags: dict[str, str] = {}
+        self.pipeline_artifacts: list[tuple[Path, str]] = []
         self.logged = False
         self._device: torch.device | None = None
         self._compiled = False
@@ -210,7 +214,22 @@ class Stage:
             status=status,
             start_ms=self.started_ms,
             end_ms=int(time.time() * 1000),
+            pipeline_metrics=self.pipeline_metrics,
+            pipeline_tags=self.pipeline_tags,
+            pipeline_artifacts=self.pipeline_artifacts,
         )
+
+    def log_to_pipeline(
+        self,
+        metrics: dict[str, float] | None = None,
+        tags: dict[str, str] | None = None,
+        artifacts: list[tuple[Path, str]] | None = None,
+    ) -> None:
+        """Also log these on the pipeline's parent run when the stage finishes (the claims'
+        verdicts: the run a user opens first in the MLflow UI)."""
+        self.pipeline_metrics.update(metrics or {})
+        self.pipeline_tags.update(tags or {})
+        self.pipeline_artifacts.extend(artifacts or [])
 
     def finish(self, metrics: dict[str, Any], method: dict[str, Any] | None = None) -> Path:
         """Write the stage's record ``reports/records/<stage>.json`` (every result, with the

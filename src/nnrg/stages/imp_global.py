@@ -20,6 +20,7 @@ from nnrg.analysis.sigma import (
     identity_residual,
     sigma_metrics,
     sign_verdict,
+    step_sigma_rows,
     windowed_sigmas,
 )
 from nnrg.models.hnn import LAYERS, state_arrays, tiled
@@ -37,6 +38,8 @@ THESIS_SIGMA = {"oscillator": [2.4778, -0.1710, 5.2449], "henon_heiles": [2.6447
 
 CURVE_COLUMNS = ["system", "method", "iteration", "density", "loss", "loss_low", "loss_high"]
 CURVE_FORMATS = dict.fromkeys(CURVE_COLUMNS[3:], ".6g")
+STEP_COLUMNS = ["system", "method", "layer", "step", "sigma", "sigma_error"]
+STEP_FORMATS = {"sigma": ".6g", "sigma_error": ".3g"}
 SIGMA_COLUMNS = ["system", "method", "estimator", "layer", "sigma", "sigma_error", "thesis"]
 
 
@@ -65,10 +68,12 @@ def train_methods(stage: Stage, name: str, k_system: int) -> tuple[dict[str, Imp
     return results, state_arrays(base)
 
 
-def method_metrics(res: ImpResult, method: str, p, system: str) -> tuple[dict, LossCurve]:
-    """sigma estimates, and (for the retrained methods) the scaling fit and final density."""
+def method_metrics(res: ImpResult, method: str, p, system: str) -> tuple[dict, LossCurve, list]:
+    """sigma estimates, and (for the retrained methods) the scaling fit and final density;
+    with the loss curve and the per-step sigma rows (:func:`step_sigma_rows`)."""
     entry = sigma_metrics(res.layer_magnitude, p.fraction, LAYERS)
     shares = alive_shares(res.layer_magnitude)
+    steps = step_sigma_rows(shares, p.fraction, LAYERS)
     entry["sigma_windows"] = windowed_sigmas(shares, p.fraction, LAYERS)
     ours = [entry["sigma_fit"][layer]["mean"] for layer in LAYERS]
     entry["identity"] = {
@@ -80,7 +85,7 @@ def method_metrics(res: ImpResult, method: str, p, system: str) -> tuple[dict, L
         entry["scaling"] = scaling_fit(res.density, res.loss, p.ticket_factor).as_dict()
         entry["readings"] = reading_grid(res.density, res.loss)
         entry["final_density"] = float(curve.density[-1])
-    return entry, curve
+    return entry, curve, steps
 
 
 def identity_summary(residual: np.ndarray) -> dict:
@@ -139,12 +144,15 @@ def save_masks(stage: Stage, all_results: dict) -> None:
     stage.add_artifact(stage.path(paths.IMP_GLOBAL), "masks")
 
 
-def run_system(stage: Stage, name: str, k: int, curves: list, table: list) -> tuple[dict, tuple]:
-    """One system: train every method, its metrics, its figure; rows go to the two tables."""
+def run_system(
+    stage: Stage, name: str, k: int, curves: list, table: list, steps: list
+) -> tuple[dict, tuple]:
+    """One system: train every method, its metrics, its figure; rows go to the three tables."""
     results, initial = train_methods(stage, name, k)
     metrics = {}
     for method, res in results.items():
-        metrics[method], curve = method_metrics(res, method, stage.section, name)
+        metrics[method], curve, step_rows = method_metrics(res, method, stage.section, name)
+        steps += [(name, method, *row) for row in step_rows]
         curves += [(name, method, i, *v) for i, v in enumerate(
             zip(curve.density, curve.mean, curve.low, curve.high, strict=True))]  # fmt: skip
         for est in ("ratio", "fit"):
@@ -159,14 +167,16 @@ def run_system(stage: Stage, name: str, k: int, curves: list, table: list) -> tu
 def main() -> None:
     stage = Stage("imp_global", uses=("dynamics",))
     p = stage.section
-    all_results, metrics, curves, table = {}, {}, [], []
+    all_results, metrics, curves, table, steps = {}, {}, [], [], []
     for k, name in enumerate(SYSTEMS):
-        m, all_results[name] = run_system(stage, name, k, curves, table)
+        m, all_results[name] = run_system(stage, name, k, curves, table, steps)
         metrics[name] = {**m, **sign_verdict(m, LAYERS)} if p.controls else m
     sigma_figure(stage, metrics, {name: list(all_results[name][0]) for name in SYSTEMS})
     save_masks(stage, all_results)
     path = stage.path("reports/plots/imp_global.csv")
     stage.add_artifact(write_csv(path, CURVE_COLUMNS, curves, CURVE_FORMATS), "plots")
+    path = stage.path("reports/plots/imp_sigma_steps.csv")
+    stage.add_artifact(write_csv(path, STEP_COLUMNS, steps, STEP_FORMATS), "plots")
     path = stage.path("reports/tables/imp_sigma.csv")
     formats = {"sigma": ".4g", "sigma_error": ".2g"}
     stage.add_artifact(write_csv(path, SIGMA_COLUMNS, table, formats), "tables")

@@ -7,9 +7,16 @@ from pathlib import Path
 
 from nnrg import resultsets
 from nnrg.claims import evaluate
-from nnrg.claims.report import as_json, render_markdown, summary
+from nnrg.claims.report import as_json, render_markdown, summary, tracking_fields
 from nnrg.stages.base import Stage
-from nnrg.stages.io import SIGNIFICANT_DIGITS, load_metrics_dir, load_yaml, write_json, write_text
+from nnrg.stages.io import (
+    SIGNIFICANT_DIGITS,
+    load_metrics_dir,
+    load_yaml,
+    read_json,
+    write_json,
+    write_text,
+)
 from nnrg.stages.paths import RECORDS
 
 SELF = "claims"
@@ -41,8 +48,14 @@ def main() -> None:
     stage.log(
         f"{len(verdicts)} claims: " + ", ".join(f"{n} {s}" for s, n in counts["counts"].items())
     )
-    write_json(stage.path(f"{RECORDS}/{SELF}.json"), as_json(verdicts), digits=SIGNIFICANT_DIGITS)
-    stage.add_artifact(stage.path(f"{RECORDS}/{SELF}.json"), "claims")
+    claims_json = write_json(
+        stage.path(f"{RECORDS}/{SELF}.json"), as_json(verdicts), digits=SIGNIFICANT_DIGITS
+    )
+    stage.add_artifact(claims_json, "claims")
+    # the verdicts as written (rounded), on the pipeline's run too: each claim's value, error
+    # and status (tag and code), and the claims table as an artifact
+    claim_metrics, claim_tags = tracking_fields(read_json(claims_json)["claims"])
+    stage.log_to_pipeline(claim_metrics, claim_tags, [(table, "claims"), (claims_json, "claims")])
     stage.finish(
         {k: counts[k] for k in ("counts", "by_study", "validation", "definitions", "fragile")}
     )
