@@ -40,11 +40,17 @@ test: install  ## lint, format check, mypy, then the fast suite (tiny pipeline e
 test-all: install  ## every test, slow ones included
 	$(RUN) python -m pytest -q
 
-browser-deps:  ## Debian's chromium and chromedriver for the MLflow UI browser test (needs root)
+browser-deps:  ## Debian's chromium and chromedriver for the browser tests (needs root)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
-test-browser: install  ## MLflow UI in headless Chromium against a tiny-pipeline store (slow)
-	$(RUN) python -m pytest -m slow -q -s tests/test_mlflow_ui.py
+VEGA := .nnrg/vega
+plots-offline: install  ## vega from the npm registry, and .nnrg/plots.html for `dvc plots show` offline
+	mkdir -p $(VEGA)
+	cd $(VEGA) && npm install --no-audit --no-fund --silent vega@5.21.0 vega-lite@5.2.0 vega-embed@6.18.2
+	$(RUN) python -m nnrg plots-template $(VEGA)/node_modules .nnrg/plots.html
+
+test-browser: install plots-offline  ## MLflow UI and dvc plots in headless Chromium (slow)
+	$(RUN) python -m pytest -m slow -q -s tests/test_mlflow_ui.py tests/test_dvc_plots.py
 
 lint: install  ## ruff check, ruff format --check, mypy on the library
 	$(RUN) ruff check src tests benchmarks

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.browser"]  # the headless-Chromium fixture of the browser tests
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

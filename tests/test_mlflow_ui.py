@@ -7,20 +7,19 @@ Saves screenshots under ``reports/browser/`` of the tiny copy (path printed on f
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.browser import click_text, wait_for_text
 
-CHROMEDRIVER = shutil.which("chromedriver")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:
@@ -67,54 +66,6 @@ def ui(tiny_pipeline):
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMEDRIVER and CHROMIUM):
-        pytest.skip("needs chromium and chromedriver (make browser-deps)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1600,1000",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
-
-
-def wait_for_text(driver, texts: list[str], timeout: float = 60.0) -> str:
-    """The page source once every one of ``texts`` appears in it (fails after ``timeout``)."""
-    deadline = time.time() + timeout
-    source = ""
-    while time.time() < deadline:
-        source = driver.page_source
-        if all(t in source for t in texts):
-            return source
-        time.sleep(0.5)
-    missing = [t for t in texts if t not in source]
-    raise AssertionError(f"not shown in the browser after {timeout} s: {missing}")
-
-
-def click_text(driver, text: str) -> None:
-    """Click the first displayed element whose own text is ``text`` (by script: the tree's
-    labels sit under overlays that reject synthetic pointer clicks)."""
-    from selenium.webdriver.common.by import By
-
-    found = [
-        e
-        for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
-        if e.is_displayed()
-    ]
-    assert found, f"no visible element with text {text!r}"
-    driver.execute_script("arguments[0].click();", found[0])
-
-
 def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser):
     from mlflow.tracking import MlflowClient
     from selenium.webdriver.common.by import By
@@ -133,6 +84,24 @@ def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser)
     browser.get(f"{base}/runs")
     wait_for_text(browser, ["nnrg", parent.info.run_name])
     browser.save_screenshot(str(shots / "experiment.png"))
+
+    # the pipeline run carries every claim's status as a tag, and the claims table
+    tags = sorted(k for k in parent.data.tags if k.startswith("claim.") and k.endswith(".status"))
+    assert tags, "the pipeline run has no claim status tags"
+    key, status = tags[0], parent.data.tags[tags[0]]
+    query = urllib.parse.quote(f"tags.`{key}` = '{status}'")
+    browser.get(f"{base}/runs?searchFilter={query}")
+    wait_for_text(browser, [parent.info.run_name])
+    browser.get(f"{base}/runs/{parent.info.run_id}")
+    wait_for_text(browser, [parent.info.run_name, key, status])
+    browser.save_screenshot(str(shots / "pipeline_run.png"))
+    browser.get(f"{base}/runs/{parent.info.run_id}/artifacts")
+    wait_for_text(browser, ["claims"])
+    click_text(browser, "claims")
+    wait_for_text(browser, ["claims.md", "claims.json"])
+    click_text(browser, "claims.md")
+    wait_for_text(browser, ["Claims: what reproduced"])
+    browser.save_screenshot(str(shots / "pipeline_claims.png"))
 
     # every stage run is a child of the parent; the table's search finds them by their tag
     browser.get(f"{base}/runs?searchFilter=tags.stage%20%3D%20%27dynamics%27")

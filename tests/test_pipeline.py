@@ -113,6 +113,29 @@ def test_mlflow_holds_one_parent_with_a_child_per_stage(tiny_pipeline):
     assert "figures/ising_critical_samples.png" in artifacts
 
 
+def test_the_pipeline_run_carries_every_verdict_and_the_claims_table(tiny_pipeline):
+    """The report stage logs each claim's status (tag and code), value and error, and the
+    claims table, on the parent run: the numbers of reports/records/claims.json."""
+    from mlflow.tracking import MlflowClient
+
+    from nnrg.claims import STATUS_CODES
+
+    client = MlflowClient(f"sqlite:///{tiny_pipeline}/mlflow.db")
+    exp = client.get_experiment_by_name("nnrg")
+    runs = client.search_runs([exp.experiment_id], max_results=200)
+    parent = next(r for r in runs if "mlflow.parentRunId" not in r.data.tags)
+    table = json.loads((tiny_pipeline / "reports/records/claims.json").read_text())
+    for row in table["claims"]:
+        cid = row["id"]
+        assert parent.data.tags[f"claim.{cid}.status"] == row["status"], cid
+        assert parent.data.metrics[f"claim.{cid}.status_code"] == STATUS_CODES[row["status"]]
+        if isinstance(row["value"], float):
+            assert parent.data.metrics[f"claim.{cid}.value"] == row["value"], cid
+    assert parent.data.metrics["claims.reproduced"] == table["counts"]["reproduced"]
+    shown = {a.path for a in client.list_artifacts(parent.info.run_id, "claims")}
+    assert {"claims/claims.md", "claims/claims.json"} <= shown
+
+
 def test_tiny_metrics_pass_the_gate_against_committed_baselines(tiny_pipeline, capsys):
     code = check_metrics(ROOT, None, BASELINES, tiny_pipeline / "reports/records", None)
     assert code == 0, capsys.readouterr().out

@@ -6,6 +6,7 @@ python -m nnrg params                     # validate params.yaml and print it
 python -m nnrg readme [--check]           # README claims summary <- reports/claims.md
 python -m nnrg deps [--check]             # dvc.yaml code deps <- each stage's imports
 python -m nnrg claims-diff A B [--status-only]  # verdicts that moved (git revs / DVC exps)
+python -m nnrg plots-template NODE_MODULES OUT  # offline page for dvc plots show (make target)
 python -m nnrg resultset paper_budget     # results/paper_budget/ <- profiles/paper_budget.yaml
 python -m nnrg check-metrics --against HEAD   # metric-regression gate
 """
@@ -224,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     cd.add_argument("a", help="git revision or DVC experiment name")
     cd.add_argument("b", help="git revision or DVC experiment name")
     cd.add_argument("--status-only", action="store_true", help="list status changes only")
+    pt = sub.add_parser("plots-template", help="offline HTML page for `dvc plots show`")
+    pt.add_argument("node_modules", type=Path, help="npm install of vega, vega-lite, vega-embed")
+    pt.add_argument("out", type=Path, help="the page template to write")
     chk = sub.add_parser("check-metrics", help="fail if a gated metric regressed")
     chk.add_argument("--against", default="HEAD", help="git revision holding the baseline")
     chk.add_argument("--baseline-dir", type=Path, help="directory of baseline metric JSONs")
@@ -255,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
             return sync_deps(root, args.check)
         if args.command == "claims-diff":
             return claims_diff(root, args.a, args.b, args.status_only)
+        if args.command == "plots-template":
+            from nnrg.plotpage import offline_template
+
+            write_text(args.out, offline_template(args.node_modules))
+            print(f"wrote {args.out}: `dvc plots show --html-template {args.out}`")
+            return 0
         return check_metrics(root, args.against, args.baseline_dir, args.metrics_dir, args.policy)
     except EXPECTED_ERRORS as err:
         print(f"nnrg: error: {err}", file=sys.stderr)

@@ -11,9 +11,9 @@ agree with the CPU's within a stated tolerance only (``tests/test_device.py``).
 
 from __future__ import annotations
 
-import os
-
 import torch
+
+from nnrg.params import overridden
 
 DEVICE_ENV = "NNRG_DEVICE"
 DEVICE_SETTINGS = ("auto", "cpu", "cuda")  # and "cuda:N" for the N-th GPU
@@ -21,8 +21,7 @@ DEVICE_SETTINGS = ("auto", "cpu", "cuda")  # and "cuda:N" for the N-th GPU
 
 def resolve_device(setting: str = "auto") -> torch.device:
     """The device that ``setting`` (or ``$NNRG_DEVICE``, which wins) names, checked here."""
-    value = (os.environ.get(DEVICE_ENV) or setting).strip().lower()
-    source = f"${DEVICE_ENV}" if os.environ.get(DEVICE_ENV) else "pipeline.device"
+    value, source = overridden(setting, DEVICE_ENV, "pipeline.device")
     if value == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if value != "cpu" and not (value == "cuda" or value.startswith("cuda:")):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nnrg.params import PARALLEL_BACKENDS as BACKENDS
+from nnrg.params import overridden
 
 PARALLEL_ENV = "NNRG_PARALLEL"
 RAY_ADDRESS_ENV = "RAY_ADDRESS"
@@ -37,9 +38,8 @@ _WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THR
 
 def backend(setting: str) -> str:
     """The backend that ``setting`` (or ``$NNRG_PARALLEL``, which wins) names."""
-    value = (os.environ.get(PARALLEL_ENV) or setting).strip().lower()
+    value, source = overridden(setting, PARALLEL_ENV, "pipeline.parallel")
     if value not in BACKENDS:
-        source = f"${PARALLEL_ENV}" if os.environ.get(PARALLEL_ENV) else "pipeline.parallel"
         raise ValueError(f"{source}: {value!r} is not a backend; use one of {list(BACKENDS)}")
     return value
 

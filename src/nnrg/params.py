@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
@@ -35,6 +36,18 @@ def p(default: Any, lo: float | None = None, hi: float | None = None, **kw: Any)
 
 
 PARALLEL_BACKENDS = ("serial", "ray")  # see nnrg.fanout
+
+
+def overridden(setting: str, env: str, key: str) -> tuple[str, str]:
+    """Param ``key``'s value ``setting``, unless environment variable ``env`` is set (it
+    wins), lower-cased, with where it came from (``$ENV`` or the key) for a one-line error.
+
+    >>> overridden("Ray", "NNRG_UNSET_FOR_DOCTEST", "pipeline.parallel")
+    ('ray', 'pipeline.parallel')
+    """
+    if os.environ.get(env):
+        return os.environ[env].strip().lower(), f"${env}"
+    return setting.strip().lower(), key
 
 
 @dataclass(frozen=True)
