@@ -51,15 +51,35 @@ def wait_for_text(driver, texts: list[str], timeout: float = 60.0) -> str:
     raise AssertionError(f"not shown in the browser after {timeout} s: {missing}")
 
 
-def click_text(driver, text: str) -> None:
-    """Click the first displayed element whose own text is ``text`` (by script: the tree's
-    labels sit under overlays that reject synthetic pointer clicks)."""
+def wait_for_visible_text(driver, texts: list[str], timeout: float = 60.0) -> str:
+    """The page's rendered text (``innerText``: what a person sees, not hidden markup) once
+    every one of ``texts`` appears in it (fails after ``timeout``)."""
+    deadline = time.time() + timeout
+    shown = ""
+    while time.time() < deadline:
+        shown = driver.execute_script("return document.body ? document.body.innerText : ''")
+        if all(t in shown for t in texts):
+            return shown
+        time.sleep(0.5)
+    missing = [t for t in texts if t not in shown]
+    raise AssertionError(f"not visible in the browser after {timeout} s: {missing}")
+
+
+def click_text(driver, text: str, timeout: float = 30.0) -> None:
+    """Click the first displayed element whose own text is ``text``, waiting up to ``timeout``
+    for one to be displayed (by script: the tree's labels sit under overlays that reject
+    synthetic pointer clicks)."""
     from selenium.webdriver.common.by import By
 
-    found = [
-        e
-        for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
-        if e.is_displayed()
-    ]
-    assert found, f"no visible element with text {text!r}"
+    deadline = time.time() + timeout
+    while True:
+        found = [
+            e
+            for e in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']")
+            if e.is_displayed()
+        ]
+        if found or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert found, f"no visible element with text {text!r} after {timeout} s"
     driver.execute_script("arguments[0].click();", found[0])

@@ -7,13 +7,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import time
 
-from tests.conftest import pipeline_env, run
+from tests.conftest import ROOT, pipeline_env, run
 
 
 def dvc(repo, env, *args, check=True):
@@ -96,3 +98,18 @@ def test_two_queued_experiments_run_in_parallel_without_touching_the_workspace(
         ]
         flow = [r for r in children if r.data.tags["stage"] == "beta_flow"]
         assert flow and flow[0].data.params["beta_flow.iterations"] == str(n)
+
+    # the README's comparison of experiments fits one screen and shows the verdict counts
+    readme = (ROOT / "README.md").read_text()
+    shown_cmd = re.search(r"^\s*(dvc exp show --only-changed[^\n]*)$", readme, flags=re.M)
+    assert shown_cmd, "the README shows no `dvc exp show --only-changed` invocation"
+    args = shlex.split(shown_cmd.group(1))[1:]
+    table = dvc(repo, env, *args, "--csv").stdout.splitlines()
+    header = table[0].split(",")
+    assert len(header) <= 30, header
+    assert "counts.reproduced" in header and "beta_flow.iterations" in header, header
+    assert {"it1", "it2"} <= {row.split(",")[0] for row in table[1:]}, table
+
+    # which verdicts moved between the two experiments
+    moved = run([sys.executable, "-m", "nnrg", "claims-diff", "it1", "it2"], repo, env).stdout
+    assert "claim" in moved, moved

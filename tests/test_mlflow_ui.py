@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import click_text, wait_for_text
+from tests.browser import click_text, wait_for_text, wait_for_visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -91,16 +91,15 @@ def test_experiment_parent_stage_runs_metric_and_figure_are_visible(ui, browser)
     key, status = tags[0], parent.data.tags[tags[0]]
     query = urllib.parse.quote(f"tags.`{key}` = '{status}'")
     browser.get(f"{base}/runs?searchFilter={query}")
-    wait_for_text(browser, [parent.info.run_name])
+    wait_for_visible_text(browser, [parent.info.run_name])
     browser.get(f"{base}/runs/{parent.info.run_id}")
-    wait_for_text(browser, [parent.info.run_name, key, status])
+    wait_for_visible_text(browser, [parent.info.run_name, "Tags", key, status])
     browser.save_screenshot(str(shots / "pipeline_run.png"))
     browser.get(f"{base}/runs/{parent.info.run_id}/artifacts")
-    wait_for_text(browser, ["claims"])
     click_text(browser, "claims")
-    wait_for_text(browser, ["claims.md", "claims.json"])
+    wait_for_visible_text(browser, ["claims.md", "claims.json"])
     click_text(browser, "claims.md")
-    wait_for_text(browser, ["Claims: what reproduced"])
+    wait_for_visible_text(browser, ["Claims: what reproduced"])
     browser.save_screenshot(str(shots / "pipeline_claims.png"))
 
     # every stage run is a child of the parent; the table's search finds them by their tag

@@ -132,6 +132,7 @@ def test_the_pipeline_run_carries_every_verdict_and_the_claims_table(tiny_pipeli
         if isinstance(row["value"], float):
             assert parent.data.metrics[f"claim.{cid}.value"] == row["value"], cid
     assert parent.data.metrics["claims.reproduced"] == table["counts"]["reproduced"]
+    assert parent.data.metrics["validation.reproduced"] == table["validation"]["reproduced"]
     shown = {a.path for a in client.list_artifacts(parent.info.run_id, "claims")}
     assert {"claims/claims.md", "claims/claims.json"} <= shown
 

@@ -50,23 +50,27 @@ def as_json(verdicts: list[Verdict]) -> dict[str, Any]:
     return {**summary(verdicts), "claims": [asdict(v) for v in verdicts]}
 
 
-def tracking_fields(rows: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, str]]:
-    """MLflow metrics and tags of the claims table's rows (``as_json(...)["claims"]`` as
-    written, so MLflow shows the committed numbers), for the pipeline's run: per claim
+def tracking_fields(table: dict[str, Any]) -> tuple[dict[str, float], dict[str, str]]:
+    """MLflow metrics and tags of the claims table ``table`` (:func:`as_json`'s form, as
+    written, so MLflow shows the committed numbers), for the pipeline's run: per row
     ``claim.<id>.value`` / ``.error`` (where finite) and ``claim.<id>.status_code``
-    (:data:`~nnrg.claims.STATUS_CODES`) as metrics, ``claim.<id>.status`` as a tag; plus the
-    number of claims per status, ``claims.<status>``, as metrics.
+    (:data:`~nnrg.claims.STATUS_CODES`) as metrics, ``claim.<id>.status`` as a tag; and the
+    table's counts, ``claims.<status>`` (paper claims) and ``validation.<status>``.
 
-    >>> rows = [{"id": "c1", "value": 0.5, "error": None, "status": "reproduced"}]
-    >>> metrics, tags = tracking_fields(rows)
+    >>> table = {"counts": {"reproduced": 1}, "validation": {"reproduced": 0},
+    ...          "claims": [{"id": "c1", "value": 0.5, "error": None, "status": "reproduced"}]}
+    >>> metrics, tags = tracking_fields(table)
     >>> tags, metrics["claim.c1.status_code"], metrics["claims.reproduced"]
     ({'claim.c1.status': 'reproduced'}, 0, 1)
     """
-    metrics: dict[str, float] = {f"claims.{_key(s)}": 0 for s in STATUSES}
+    metrics: dict[str, float] = {
+        f"{group}.{status}": n
+        for group, key in (("claims", "counts"), ("validation", "validation"))
+        for status, n in table[key].items()
+    }
     tags: dict[str, str] = {}
-    for row in rows:
+    for row in table["claims"]:
         cid, status = row["id"], row["status"]
-        metrics[f"claims.{_key(status)}"] += 1
         metrics[f"claim.{cid}.status_code"] = STATUS_CODES[status]
         for name in ("value", "error"):
             number = row.get(name)

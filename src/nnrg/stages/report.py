@@ -54,7 +54,7 @@ def main() -> None:
     stage.add_artifact(claims_json, "claims")
     # the verdicts as written (rounded), on the pipeline's run too: each claim's value, error
     # and status (tag and code), and the claims table as an artifact
-    claim_metrics, claim_tags = tracking_fields(read_json(claims_json)["claims"])
+    claim_metrics, claim_tags = tracking_fields(read_json(claims_json))
     stage.log_to_pipeline(claim_metrics, claim_tags, [(table, "claims"), (claims_json, "claims")])
     stage.finish(
         {k: counts[k] for k in ("counts", "by_study", "validation", "definitions", "fragile")}
