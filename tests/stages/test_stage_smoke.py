@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from nnrg.cli import render_profile
+from nnrg.headline import headline
 from nnrg.stages import STAGES
 from tests.conftest import ROOT
 
@@ -65,9 +66,11 @@ def test_stage_runs_in_process(name, result_set, monkeypatch):
     monkeypatch.setenv("NNRG_TRACKING", "off")
     monkeypatch.setenv("NNRG_QUIET", "1")
     importlib.import_module(f"nnrg.stages.{name}").main()
-    metrics = json.loads((result_set / "reports" / "metrics" / f"{name}.json").read_text())
-    assert metrics["ran_with"], f"{name} recorded no conditions"
-    committed = ROOT / "reports" / "metrics" / f"{name}.json"
+    record = json.loads((result_set / "reports" / "records" / f"{name}.json").read_text())
+    assert record["ran_with"], f"{name} recorded no conditions"
+    shown = json.loads((result_set / "reports" / "metrics" / f"{name}.json").read_text())
+    assert shown == headline(name, record), f"{name}: metrics are not the record's headline"
+    committed = ROOT / "reports" / "records" / f"{name}.json"
     assert not committed.exists() or not committed.samefile(
-        result_set / "reports" / "metrics" / f"{name}.json"
+        result_set / "reports" / "records" / f"{name}.json"
     )  # it wrote into the temporary result set, not the repository
