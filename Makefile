@@ -26,7 +26,7 @@ repro: install  ## run the whole DVC pipeline (params.yaml's profile), then show
 	$(RUN) python -m nnrg readme
 	@cat reports/claims.md
 
-paper-budget: install  ## rebuild the paper-budget result set (results/paper_budget/, ~2 h on 2 cores)
+paper-budget: install  ## rebuild the paper-budget result set (results/paper_budget/, ~1.5 h on 2 cores)
 	$(RUN) python -m nnrg resultset paper_budget
 	$(RUN) dvc repro results/paper_budget/dvc.yaml
 	$(RUN) dvc repro report
