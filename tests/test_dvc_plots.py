@@ -71,7 +71,8 @@ def test_every_plot_has_a_data_set_a_title_and_axis_labels(page):
 
 def test_every_plot_renders_its_data_in_the_browser(page, browser):
     browser.get(page.as_uri())
-    names = list(plot_definitions())
+    definitions = plot_definitions()
+    names = list(definitions)
     deadline = time.time() + 120
     counts: dict[str, int] = {}
     while time.time() < deadline:
@@ -94,4 +95,4 @@ def test_every_plot_renders_its_data_in_the_browser(page, browser):
         ".map(t => t.textContent);"
     )
     for name in names:
-        assert plot_definitions()[name]["title"] in titles, name
+        assert definitions[name]["title"] in titles, name

@@ -76,7 +76,7 @@ def write_result_set(root: Path, name: str) -> Path:
 RECORD_DIRS = (RECORDS, "reports/metrics")
 """Where a revision holds the stages' records: ``reports/records`` since 0.2.0, where
 ``reports/metrics`` holds headline scalars; before, the records were ``reports/metrics``."""
-CLAIMS_JSON = f"{RECORD_DIRS[0]}/claims.json"
+CLAIMS_JSON = f"{RECORDS}/claims.json"
 
 
 def _record_at_rev(root: Path, rev: str, name: str) -> str | None:
@@ -139,7 +139,7 @@ def check_metrics(
 ) -> int:
     """Run the gate; print the table; return 1 on a regression or a missing metric."""
     policy = load_yaml(policy_path or root / POLICY)["gated"]
-    current = load_metrics_dir(metrics_dir or root / RECORD_DIRS[0])
+    current = load_metrics_dir(metrics_dir or root / RECORDS)
     stages = sorted({entry["metric"].split(":")[0] for entry in policy})
     if baseline_dir is not None:
         if not Path(baseline_dir).is_dir():
