@@ -3,7 +3,7 @@ controls (``imp_global``'s three groups at the default profile's replicas, rate 
 fewer epochs), in one run.
 
 Rows: one batched model in this process (torch's default threads); the same groups as
-``nnrg.fanout`` units on 1 and on ``--workers`` single-threaded local Ray workers (Ray's
+``nnrg.core.fanout`` units on 1 and on ``--workers`` single-threaded local Ray workers (Ray's
 start-up excluded: it is paid once per stage). Every row must give the serial row's bytes.
 Run: ``python benchmarks/fanout_bench.py`` (about 2 minutes on 2 cores).
 """
@@ -17,10 +17,10 @@ import numpy as np
 import ray
 import torch
 
-from nnrg import fanout
-from nnrg.models.hnn import LAYERS, BatchedHNN, tiled
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, PruneGroup, imp, imp_binned
+from nnrg.core import fanout
+from nnrg.studies.imp_hnn.hnn import LAYERS, BatchedHNN, tiled
+from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, PruneGroup, imp, imp_binned
+from nnrg.studies.imp_hnn.systems import get_system
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from nnrg.models.hnn import BatchedHNN
-from nnrg.models.rbm import RBM, RbmTraining, train_rbm
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, train_hnn
+from nnrg.studies.imp_hnn.hnn import BatchedHNN
+from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn
+from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.rbm_flow.rbm import RBM, RbmTraining, train_rbm
 
 
 def hnn_rate(device: str, n_replicas: int, epochs: int, compiled: bool) -> float:

@@ -13,9 +13,9 @@ import time
 import numpy as np
 import torch
 
-from nnrg.models.hnn import BatchedHNN
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, train_hnn
+from nnrg.studies.imp_hnn.hnn import BatchedHNN
+from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn
+from nnrg.studies.imp_hnn.systems import get_system
 
 OSC = get_system("oscillator")
 PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)

@@ -12,17 +12,17 @@ import time
 import numba
 import numpy as np
 
-from nnrg.numerics.autocorr import integrated_time
-from nnrg.physics.ising import (
+from nnrg.ising.lattice import (
     BETA_C,
     magnetisation_per_spin,
     metropolis_acceptance,
     metropolis_sweeps,
     random_lattices,
 )
-from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits
-from nnrg.physics.rng import spawn_states
-from nnrg.physics.sampling import Chains
+from nnrg.ising.multispin import multispin_sweeps, pack, probability_digits
+from nnrg.ising.sampling import Chains
+from nnrg.numerics.autocorr import integrated_time
+from nnrg.numerics.rng import spawn_states
 
 
 def timed(fn):

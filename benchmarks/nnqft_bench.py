@@ -18,8 +18,8 @@ import time
 import numba
 import numpy as np
 
-from nnrg.models.gaussnet import bag_green_functions
 from nnrg.numerics.wick import point_combinations
+from nnrg.studies.nn_qft.gaussnet import bag_green_functions
 
 POINTS = np.array([-0.01, -0.006, -0.002, 0.002, 0.006, 0.01])
 WIDTHS = (2, 3, 4, 5, 10, 20, 50, 100, 500, 1000)

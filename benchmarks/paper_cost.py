@@ -6,7 +6,7 @@ measured here in one run, for the way the stage actually batches its replicas:
 
 - serial: one batched model in this process (torch's threads: the default path on 2 cores);
 - Ray: the same batch split over ``--workers`` single-threaded local Ray workers (what
-  ``pipeline.parallel: ray`` does, ``nnrg.fanout``);
+  ``pipeline.parallel: ray`` does, ``nnrg.core.fanout``);
 - GPU: not measured here (``benchmarks/gpu_check.py`` measures it on a lent GPU machine).
 
 A batch larger than ``--cap`` replicas is measured at the cap (the rate per replica is flat
@@ -25,12 +25,12 @@ import ray
 import torch
 import yaml
 
-from nnrg import fanout
-from nnrg.cli import render_profile
-from nnrg.models.hnn import BatchedHNN, state_arrays
-from nnrg.params import Params, from_dict
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, train_hnn, train_part
+from nnrg.core import fanout
+from nnrg.core.cli import render_profile
+from nnrg.core.params import Params, from_dict
+from nnrg.studies.imp_hnn.hnn import BatchedHNN, state_arrays
+from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn, train_part
+from nnrg.studies.imp_hnn.systems import get_system
 
 ROOT = Path(__file__).resolve().parents[1]
 DIM = {"oscillator": 2, "henon_heiles": 4}

@@ -8,10 +8,10 @@ import re
 import pytest
 import yaml
 
-from nnrg.claims import STATUSES, K, evaluate, registry_problems
-from nnrg.claims.report import as_json, counts, readme_block, render_markdown
-from nnrg.claims.rules import Criterion, decide, fmt, quoted_precision
-from nnrg.stages.report import evidence
+from nnrg.core.claims import STATUSES, K, evaluate, registry_problems
+from nnrg.core.claims.report import as_json, counts, readme_block, render_markdown
+from nnrg.core.claims.rules import Criterion, decide, fmt, quoted_precision
+from nnrg.core.stages.report import evidence
 
 RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
 METRICS = {

@@ -3,8 +3,8 @@
 import json
 import subprocess
 
-from nnrg.claims.diff import changes, render
-from nnrg.cli import main
+from nnrg.core.claims.diff import changes, render
+from nnrg.core.cli import main
 
 
 def claim(cid, status, value, error=None):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from nnrg import deps
+from nnrg.core import deps
 
 
 def test_committed_dvc_yaml_code_deps_match_the_imports(repo_root):
@@ -92,7 +92,7 @@ def _outs(spec: dict) -> set[str]:
 
 
 def test_each_shared_path_is_an_out_of_the_stage_that_writes_it(repo_root):
-    from nnrg.stages import paths
+    from nnrg.core import paths
 
     stages = yaml.safe_load((repo_root / "dvc.yaml").read_text())["stages"]
     for path, writer in paths.WRITTEN_BY.items():

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg import devices
-from nnrg.models.classifier import mlp
-from nnrg.models.hnn import BatchedHNN, tiled
-from nnrg.models.rbm import RBM, RbmTraining, rbm_flow, train_rbm
-from nnrg.models.training import train
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import HnnProblem, HnnTraining, PruneGroup, imp
+from nnrg.core import devices
+from nnrg.studies.imp_hnn.hnn import BatchedHNN, tiled
+from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, PruneGroup, imp
+from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.rbm_flow.classifier import mlp
+from nnrg.studies.rbm_flow.rbm import RBM, RbmTraining, rbm_flow, train_rbm
+from nnrg.training.loop import train
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")
 

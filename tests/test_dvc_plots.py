@@ -17,7 +17,7 @@ import time
 import pytest
 import yaml
 
-from nnrg.plotpage import offline_template
+from nnrg.core.plotpage import offline_template
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg import fanout
-from nnrg.models.hnn import BatchedHNN, tiled
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.imp import (
+from nnrg.core import fanout
+from nnrg.studies.imp_hnn.hnn import BatchedHNN, tiled
+from nnrg.studies.imp_hnn.imp import (
     HnnProblem,
     HnnTraining,
     PruneGroup,
@@ -17,6 +16,7 @@ from nnrg.pruning.imp import (
     train_hnn,
     train_split,
 )
+from nnrg.studies.imp_hnn.systems import get_system
 
 
 def problem() -> HnnProblem:

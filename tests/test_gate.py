@@ -2,7 +2,7 @@
 
 import pytest
 
-from nnrg.gate import check, failed
+from nnrg.core.gate import check, failed
 
 POLICY = [
     {"metric": "s:err", "direction": "lower", "abs_tol": 0.1},
@@ -40,7 +40,6 @@ def test_bad_direction_is_rejected():
 
 def test_committed_policy_names_existing_stages(repo_root):
     import yaml
-
     from nnrg.stages import STAGES
 
     policy = yaml.safe_load((repo_root / "reports/metrics_policy.yaml").read_text())["gated"]

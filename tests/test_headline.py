@@ -1,4 +1,4 @@
-"""Headline metrics (nnrg.headline) and the records' significant digits (nnrg.stages.io)."""
+"""Headline metrics (nnrg.core.headline) and the records' significant digits (nnrg.core.io)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import json
 import math
 
 import pytest
-
-from nnrg.headline import HEADLINE, headline, value_at
 from nnrg.stages import STAGES
-from nnrg.stages.io import SIGNIFICANT_DIGITS, significant
-from nnrg.stages.paths import METRICS, RECORDS
+
+from nnrg.core.headline import HEADLINE, headline, value_at
+from nnrg.core.io import SIGNIFICANT_DIGITS, significant
+from nnrg.core.paths import METRICS, RECORDS
 
 
 def test_every_stage_has_a_headline_and_only_stages_do():
@@ -74,7 +74,7 @@ def test_figures_draw_rounded_data(tmp_path):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from nnrg.stages.io import round_drawn_data
+    from nnrg.core.io import round_drawn_data
 
     x = np.linspace(0.1, 1.0, 50) + 1e-13
     fig, axes = plt.subplots(1, 2)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.stages.io import read_npz, replace_dir, write_figure, write_npz, write_text
+from nnrg.core.io import read_npz, replace_dir, write_figure, write_npz, write_text
 
 
 def test_npz_bytes_do_not_depend_on_time(tmp_path):
@@ -23,7 +23,7 @@ def test_failed_write_leaves_target_untouched_and_no_temp_files(tmp_path):
     class Boom(Exception):
         pass
 
-    from nnrg.stages.io import atomic_path
+    from nnrg.core.io import atomic_path
 
     with pytest.raises(Boom), atomic_path(target) as tmp:
         tmp.write_text("half")
@@ -58,7 +58,7 @@ def test_read_npz_names_the_file_and_what_is_wrong(tmp_path):
     import numpy as np
     import pytest
 
-    from nnrg.stages.io import InputError, read_npz, write_npz
+    from nnrg.core.io import InputError, read_npz, write_npz
 
     path = write_npz(tmp_path / "x.npz", spins=np.zeros((3, 4, 4), np.int8), beta=np.zeros(3))
     assert read_npz(path, require={"spins": (None, 4, 4), "beta": (None,)})["beta"].shape == (3,)
@@ -77,9 +77,9 @@ def test_weights_of_another_model_are_an_input_error(tmp_path):
     import pytest
     import torch
 
-    from nnrg.models.training import state_arrays
-    from nnrg.stages.io import InputError, write_npz
-    from nnrg.stages.weights import load_weights
+    from nnrg.core.io import InputError, write_npz
+    from nnrg.training.loop import state_arrays
+    from nnrg.training.weights import load_weights
 
     path = write_npz(tmp_path / "m.npz", **state_arrays(torch.nn.Linear(3, 2)))
     assert load_weights(torch.nn.Linear(3, 2), path).weight.shape == (2, 3)
@@ -90,7 +90,7 @@ def test_weights_of_another_model_are_an_input_error(tmp_path):
 def test_yaml_is_strict_about_duplicates_and_reads_yaml_1_2_numbers(tmp_path):
     import pytest
 
-    from nnrg.stages.io import InputError, load_yaml
+    from nnrg.core.io import InputError, load_yaml
 
     good = tmp_path / "good.yaml"
     good.write_text("a: 25e-2\nb: &x {c: 1, d: 2}\ne:\n  <<: *x\n  d: 3\n")

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from nnrg.datasets import mixtures, noisy
-from nnrg.models.autoencoder import ae_sizes
-from nnrg.models.gaussnet import bag_green_functions, bags_green_functions
+from nnrg.core.io import csv_text
+from nnrg.core.params import library_config
+from nnrg.ising.datasets import mixtures, noisy
 from nnrg.numerics.wick import point_combinations
-from nnrg.params import HnnTrainingParams, RbmTrainingParams, library_config
-from nnrg.pruning.imp import HnnTraining, ImpResult
-from nnrg.stages.io import csv_text
+from nnrg.studies.autoencoder_rg.autoencoder import ae_sizes
+from nnrg.studies.imp_hnn.imp import HnnTraining, ImpResult
+from nnrg.studies.imp_hnn.params import HnnTrainingParams
+from nnrg.studies.nn_qft.gaussnet import bag_green_functions, bags_green_functions
+from nnrg.studies.rbm_flow.params import RbmTrainingParams
 
 
 def test_library_config_takes_every_field_by_name():

@@ -5,7 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
-from nnrg.mnist import load_mnist
+from nnrg.studies.rbm_flow.mnist import load_mnist
 
 
 def write_idx(path, array, gz=False):

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from nnrg.cli import profile_names, render_profile
-from nnrg.params import Params, ParamsError, flatten, from_dict, to_dict
+from nnrg.core.cli import profile_names, render_profile
+from nnrg.core.params import Params, ParamsError, flatten, from_dict, to_dict
 from tests.conftest import ROOT
 
 
@@ -44,7 +44,7 @@ def test_cross_field_rule_is_named():
 
 
 def test_profile_overlay_with_unknown_key_fails():
-    from nnrg.params import deep_merge
+    from nnrg.core.params import deep_merge
 
     with pytest.raises(ParamsError, match="sampler.nope"):
         deep_merge(to_dict(Params()), {"sampler": {"nope": 1}})

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 import yaml
-
-from nnrg.cli import check_metrics
 from nnrg.stages import STAGES
+
+from nnrg.core.cli import check_metrics
 from tests.conftest import ROOT, pipeline_env, run
 
 BASELINES = ROOT / "tests" / "baselines" / "tiny"
@@ -118,7 +118,7 @@ def test_the_pipeline_run_carries_every_verdict_and_the_claims_table(tiny_pipeli
     claims table, on the parent run: the numbers of reports/records/claims.json."""
     from mlflow.tracking import MlflowClient
 
-    from nnrg.claims import STATUS_CODES
+    from nnrg.core.claims import STATUS_CODES
 
     client = MlflowClient(f"sqlite:///{tiny_pipeline}/mlflow.db")
     exp = client.get_experiment_by_name("nnrg")

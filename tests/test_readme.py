@@ -2,8 +2,8 @@
 
 import pytest
 
-from nnrg import readme
-from nnrg.cli import main
+from nnrg.core import readme
+from nnrg.core.cli import main
 
 
 def test_readme_claims_summary_matches_reports_claims_md(repo_root):

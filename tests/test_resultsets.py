@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import yaml
 
-from nnrg import resultsets
-from nnrg.cli import render_profile
-from nnrg.params import from_dict
-from nnrg.stages.io import dump_yaml, load_yaml
+from nnrg.core import resultsets
+from nnrg.core.cli import render_profile
+from nnrg.core.io import dump_yaml, load_yaml
+from nnrg.core.params import from_dict
 
 
 def test_every_result_set_is_up_to_date_with_its_profile(repo_root):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from nnrg import tracking
+from nnrg.core import tracking
 
 
 def test_default_uri_is_sqlite_under_root(tmp_path, monkeypatch):
@@ -117,7 +117,7 @@ def test_a_silent_port_fails_the_preflight_within_its_timeout():
 
 
 def test_dvc_root_locates_only_the_store(tmp_path, monkeypatch, repo_root):
-    from nnrg.stages.io import repo_root as working_copy
+    from nnrg.core.io import repo_root as working_copy
 
     monkeypatch.setenv("DVC_ROOT", str(tmp_path))
     monkeypatch.chdir(repo_root / "src")

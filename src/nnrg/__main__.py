@@ -1,18 +1,18 @@
-"""Entry point for ``python -m nnrg``: a stage name runs that stage (``nnrg.stages.runner``),
-anything else goes to the project CLI (``nnrg.cli``)."""
+"""Entry point for ``python -m nnrg``: a stage name runs that stage (``nnrg.core.runner``),
+anything else goes to the project CLI (``nnrg.core.cli``)."""
 
 import sys
 
-from nnrg.stages import STAGES
+from nnrg.core.registry import stage_module
 
 
 def _main() -> int:
     argv = sys.argv[1:]
-    if len(argv) == 1 and argv[0] in STAGES:
-        from nnrg.stages.runner import run_stage
+    if len(argv) == 1 and stage_module(argv[0]) is not None:
+        from nnrg.core.runner import run_stage
 
         return run_stage(argv[0])
-    from nnrg.cli import main
+    from nnrg.core.cli import main
 
     return main(argv)
 

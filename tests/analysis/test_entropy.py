@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from skimage.filters.rank import entropy as rank_entropy
 
-from nnrg.analysis.entropy import local_entropy, random_lattice_entropy
+from nnrg.studies.autoencoder_rg.analysis.entropy import local_entropy, random_lattice_entropy
 
 
 def test_all_up_lattice_has_zero_entropy():

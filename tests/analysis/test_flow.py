@@ -3,12 +3,16 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.flow import EnergyThermometer, data_crossings, fit_crossing
-from nnrg.physics.exact import (
+from nnrg.ising.exact import (
     decimation_fixed_point,
     decimation_recursion,
     decimation_slope,
     kaufman_energy_and_heat,
+)
+from nnrg.studies.autoencoder_rg.analysis.flow import (
+    EnergyThermometer,
+    data_crossings,
+    fit_crossing,
 )
 
 

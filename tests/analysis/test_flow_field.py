@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from nnrg.analysis.flow_field import (
+from nnrg.numerics.powerlaw import fit_power_law
+from nnrg.studies.nn_qft.analysis.flow_field import (
     alpha_through,
     flow_comparison,
     flow_field_coupling,
@@ -18,8 +19,7 @@ from nnrg.analysis.flow_field import (
     z0_inverse,
     zero_order_couplings,
 )
-from nnrg.analysis.powerlaw import fit_power_law
-from nnrg.models.gaussnet import kernel_w
+from nnrg.studies.nn_qft.gaussnet import kernel_w
 
 
 @pytest.mark.parametrize("s_w", [1.0, 3.0, 10.0])

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.integrate import dblquad, quad
 
-from nnrg.analysis.gaussian_integrals import exchange_integral, vertex_integral
-from nnrg.models.gaussnet import kernel_w
+from nnrg.studies.nn_qft.analysis.gaussian_integrals import exchange_integral, vertex_integral
+from nnrg.studies.nn_qft.gaussnet import kernel_w
 
 
 @pytest.mark.parametrize("s_w", [0.7, 1.0, 3.0])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.imp_scaling import loss_curve, lowest_ticket_density, scaling_fit
+from nnrg.studies.imp_hnn.analysis.imp_scaling import loss_curve, lowest_ticket_density, scaling_fit
 
 
 def planted(slope: float, d_c: float, n_rep: int, noise: float, seed: int = 0):

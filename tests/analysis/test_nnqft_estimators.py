@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.nnqft import (
+from nnrg.numerics.wick import point_combinations
+from nnrg.studies.nn_qft.analysis.couplings import (
     held_out,
     sign_fractions,
     sint_prediction,
@@ -11,7 +12,6 @@ from nnrg.analysis.nnqft import (
     u6_jackknife_error,
     u6_per_bag,
 )
-from nnrg.numerics.wick import point_combinations
 
 
 def test_leave_one_out_square_is_unbiased_where_the_same_bag_square_is_not():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.powerlaw import fit_power_law
+from nnrg.numerics.powerlaw import fit_power_law
 
 
 def test_recovers_exponent_within_its_error():

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.rbm_flow import convergence_step, fixed_point_groups
-from nnrg.datasets import mixtures, noisy
-from nnrg.physics.rg import chain_decimation, chain_decimation_flow
+from nnrg.ising.datasets import mixtures, noisy
+from nnrg.ising.decimation import chain_decimation, chain_decimation_flow
+from nnrg.studies.rbm_flow.analysis.flow import convergence_step, fixed_point_groups
 
 
 def test_a_chain_started_in_its_stationary_distribution_stops_at_once():

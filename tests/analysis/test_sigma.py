@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.analysis.sigma import layer_sigmas, magnitude_shares, sigma_from_fit, sigma_from_ratios
-from nnrg.pruning.mask import prune_smallest, random_prune
+from nnrg.studies.imp_hnn.analysis.sigma import (
+    layer_sigmas,
+    magnitude_shares,
+    sigma_from_fit,
+    sigma_from_ratios,
+)
+from nnrg.studies.imp_hnn.masks import prune_smallest, random_prune
 
 
 def synthetic_shares(sigmas, fraction, n_iter, noise, seed):
@@ -56,7 +61,7 @@ def test_equal_layers_give_zero_sigma_under_global_pruning(method):
 def test_step_sigma_rows_average_to_the_ratio_estimator():
     """The plotted per-step exponents (sigma against the IMP iteration) are what the ratio
     estimator averages: their mean over steps is sigma_ratio, per layer."""
-    from nnrg.analysis.sigma import sigma_from_ratios, step_sigma_rows
+    from nnrg.studies.imp_hnn.analysis.sigma import sigma_from_ratios, step_sigma_rows
 
     rng = np.random.default_rng(3)
     shares = rng.dirichlet([2.0, 3.0, 4.0], size=(5, 7))  # (R, n_iter, L)

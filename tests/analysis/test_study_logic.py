@@ -6,13 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnrg.analysis.flow import flow_crossings
-from nnrg.analysis.imp_scaling import anchored_ticket_density, transfer_comparison
-from nnrg.analysis.nnqft import CLAIMED_SLOPES, Summary, m4_width_fits, slope_fits
-from nnrg.analysis.rbm_flow import magnetisation_modes
-from nnrg.analysis.sigma import sigma_metrics, sign_verdict, thesis_sign_pattern
-from nnrg.analysis.thermometry import exact_energy_thermometer
-from nnrg.physics.exact import chain_mean_energy, kaufman_energy_and_heat
+from nnrg.ising.exact import chain_mean_energy, kaufman_energy_and_heat
+from nnrg.studies.autoencoder_rg.analysis.flow import flow_crossings
+from nnrg.studies.imp_hnn.analysis.imp_scaling import anchored_ticket_density, transfer_comparison
+from nnrg.studies.imp_hnn.analysis.sigma import sigma_metrics, sign_verdict, thesis_sign_pattern
+from nnrg.studies.nn_qft.analysis.couplings import (
+    CLAIMED_SLOPES,
+    Summary,
+    m4_width_fits,
+    slope_fits,
+)
+from nnrg.studies.rbm_flow.analysis.flow import magnetisation_modes
+from nnrg.studies.rbm_flow.analysis.thermometry import exact_energy_thermometer
 
 LAYERS = ("input", "hidden", "output")
 
@@ -113,7 +118,7 @@ def test_magnetisation_modes_fractions():
 
 
 def test_transfer_readouts_of_known_curves():
-    from nnrg.analysis.transfer_readouts import figure_readouts
+    from nnrg.studies.imp_hnn.analysis.transfer_readouts import figure_readouts
 
     density = np.array([1.0, 0.8, 0.6, 0.4])
     direct = np.full((4, 3), 1e-4)
@@ -127,7 +132,7 @@ def test_transfer_readouts_of_known_curves():
 
 
 def test_layer_readouts_ratio_and_line_rms():
-    from nnrg.analysis.layer_readouts import line_rms, log10_ratio_at
+    from nnrg.studies.imp_hnn.analysis.layer_readouts import line_rms, log10_ratio_at
 
     density = np.repeat(np.array([[1.0], [0.7], [0.5], [0.3], [0.2]]), 2, axis=1)
     loss = 1e-3 * density**-2.0  # an exact power law: rms 0

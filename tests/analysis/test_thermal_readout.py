@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.analysis.thermal_readout import (
+from nnrg.studies.rbm_flow.analysis.thermal_readout import (
     calibration,
     distances,
     nearest_temperature,
     read_collection,
     thermal_curves,
 )
-from nnrg.analysis.thermometry import state_probabilities
-from nnrg.physics.chain import sample_chain
+from nnrg.studies.rbm_flow.analysis.thermometry import state_probabilities
+from nnrg.studies.rbm_flow.chain import sample_chain
 
 
 def synthetic_curves(n_t=10, n_c=10):
@@ -78,7 +78,7 @@ def test_calibration_reports_the_deviation_of_a_read_out():
 
 
 def test_direction_changes_count_turns_of_a_curve():
-    from nnrg.analysis.thermal_readout import direction_changes
+    from nnrg.studies.rbm_flow.analysis.thermal_readout import direction_changes
 
     assert direction_changes(np.array([0.1, 0.2, 0.2, 0.4])) == 0  # monotone, with a flat step
     assert direction_changes(np.array([0.1, 0.3, 0.5, 0.2, 0.1])) == 1  # one peak

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.thermometry import (
+from nnrg.ising.exact import chain_mean_energy
+from nnrg.studies.rbm_flow.analysis.thermometry import (
     CurveThermometer,
     chain_energy_per_spin,
     lattice_energy_per_spin,
     read,
 )
-from nnrg.physics.chain import sample_chain
-from nnrg.physics.exact import chain_mean_energy
+from nnrg.studies.rbm_flow.chain import sample_chain
 
 
 def chain_thermometer():

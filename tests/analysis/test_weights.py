@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.weights import band_ratios, kept_sites, neighbourhood_mass, top_mass
-from nnrg.physics.rg import decimation_matrices
+from nnrg.ising.decimation import decimation_matrices
+from nnrg.studies.autoencoder_rg.analysis.weights import (
+    band_ratios,
+    kept_sites,
+    neighbourhood_mass,
+    top_mass,
+)
 
 
 def test_hard_coded_decimation_is_maximally_sparse_and_local():

@@ -3,9 +3,9 @@
 import numpy as np
 import torch
 
-from nnrg.models.autoencoder import LinearChain, stack
-from nnrg.models.training import evaluate, load_state_arrays, state_arrays, train
-from nnrg.physics.rg import decimate_checkerboard, decimate_rows, decimation_matrices
+from nnrg.ising.decimation import decimate_checkerboard, decimate_rows, decimation_matrices
+from nnrg.studies.autoencoder_rg.autoencoder import LinearChain, stack
+from nnrg.training.loop import evaluate, load_state_arrays, state_arrays, train
 
 
 def test_hard_coded_matrices_equal_slicing_decimation():

@@ -4,9 +4,9 @@ import numba
 import numpy as np
 import pytest
 
-from nnrg.analysis.gaussnet_exact import connected_four, connected_six, delta_g6
-from nnrg.models.gaussnet import bag_green_functions, ensemble_outputs, kernel, moment_sums
 from nnrg.numerics.wick import point_combinations, wick_sum
+from nnrg.studies.nn_qft.analysis.gaussnet_exact import connected_four, connected_six, delta_g6
+from nnrg.studies.nn_qft.gaussnet import bag_green_functions, ensemble_outputs, kernel, moment_sums
 
 POINTS = np.array([-0.01, -0.006, -0.002, 0.002, 0.006, 0.01])
 
@@ -81,7 +81,7 @@ def test_outputs_are_deterministic_and_thread_count_independent():
 
 
 def test_four_two_sum_rebuilds_exact_delta_g6():
-    from nnrg.analysis.nnqft import four_two_sum
+    from nnrg.studies.nn_qft.analysis.couplings import four_two_sum
 
     combos4, combos6 = point_combinations(6, 4), point_combinations(6, 6)[::37]
     k = kernel(POINTS, 1.0, 1.0)

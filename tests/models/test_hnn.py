@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.models.hnn import (
+from nnrg.studies.imp_hnn.hnn import (
     LAYERS,
     BatchedHNN,
     from_state_arrays,
@@ -13,8 +13,7 @@ from nnrg.models.hnn import (
     tiled,
     weight_shapes,
 )
-from nnrg.physics.dynamics import get_system, reference_trajectory
-from nnrg.pruning.imp import (
+from nnrg.studies.imp_hnn.imp import (
     HnnProblem,
     HnnTraining,
     PruneGroup,
@@ -23,6 +22,7 @@ from nnrg.pruning.imp import (
     train_hnn,
     unpack_masks,
 )
+from nnrg.studies.imp_hnn.systems import get_system, reference_trajectory
 
 OSC = get_system("oscillator")
 FIELD = OSC.field

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.models.rbm import RBM, RbmTraining, rbm_flow, train_rbm
-from nnrg.physics.chain import sample_chain
-from nnrg.physics.exact import chain_energies, chain_mean_energy
+from nnrg.ising.exact import chain_energies, chain_mean_energy
+from nnrg.studies.rbm_flow.chain import sample_chain
+from nnrg.studies.rbm_flow.rbm import RBM, RbmTraining, rbm_flow, train_rbm
 
 
 def spin_states(n: int) -> torch.Tensor:

@@ -5,11 +5,15 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.analysis.flow import bootstrap_line_crossing, line_crossing, paired_crossing_difference
-from nnrg.models.augment import IsingSymmetries, square_symmetries
-from nnrg.models.autoencoder import BetaRegressor, LinearChain, SpinFlipSymmetrised
-from nnrg.models.training import evaluate, keras_loss, l1_penalty, train
-from nnrg.physics.ising import energy_per_spin
+from nnrg.ising.lattice import energy_per_spin
+from nnrg.studies.autoencoder_rg.analysis.flow import (
+    bootstrap_line_crossing,
+    line_crossing,
+    paired_crossing_difference,
+)
+from nnrg.studies.autoencoder_rg.augment import IsingSymmetries, square_symmetries
+from nnrg.studies.autoencoder_rg.autoencoder import BetaRegressor, LinearChain, SpinFlipSymmetrised
+from nnrg.training.loop import evaluate, keras_loss, l1_penalty, train
 
 
 def spins(n, size, seed=0):
@@ -99,8 +103,8 @@ def test_paired_difference_of_identical_read_outs_is_exactly_zero():
 
 
 def test_plain_gradient_descent_is_sgd_without_momentum_and_names_agree_with_params():
-    from nnrg.models.training import OPTIMIZERS
-    from nnrg.params import OPTIMIZERS as NAMES
+    from nnrg.training.loop import OPTIMIZERS
+    from nnrg.training.params import OPTIMIZERS as NAMES
 
     assert set(OPTIMIZERS) == set(NAMES)
     torch.manual_seed(0)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from nnrg.models.gaussnet import kernel
 from nnrg.numerics.wick import pairings, point_combinations, wick_sum
+from nnrg.studies.nn_qft.gaussnet import kernel
 
 
 @pytest.mark.parametrize("order, count", [(2, 21), (4, 126), (6, 462)])

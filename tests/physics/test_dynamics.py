@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.physics.dynamics import SYSTEMS, get_system, reference_trajectory
+from nnrg.studies.imp_hnn.systems import SYSTEMS, get_system, reference_trajectory
 
 
 @pytest.mark.parametrize("name", sorted(SYSTEMS))

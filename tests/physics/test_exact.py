@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.physics.exact import (
+from nnrg.ising.exact import (
     all_states,
     boltzmann_weights,
     chain_energies,
@@ -15,7 +15,7 @@ from nnrg.physics.exact import (
     lattice_energies,
     specific_heat_peak,
 )
-from nnrg.physics.ising import BETA_C
+from nnrg.ising.lattice import BETA_C
 
 
 @pytest.mark.parametrize("size", [3, 4])

@@ -3,21 +3,21 @@
 import numpy as np
 import pytest
 
-from nnrg.analysis.exact_checks import bonferroni_threshold, exact_energy_check
-from nnrg.datasets import chi_square_pvalue
-from nnrg.params import SamplerParams
-from nnrg.physics.exact import all_states, boltzmann_weights, lattice_energies
-from nnrg.physics.ising import (
+from nnrg.ising.datasets import chi_square_pvalue
+from nnrg.ising.exact import all_states, boltzmann_weights, lattice_energies
+from nnrg.ising.exact_checks import bonferroni_threshold, exact_energy_check
+from nnrg.ising.lattice import (
     BETA_C,
     energy_per_spin,
     metropolis_acceptance,
     metropolis_sweeps,
     random_lattices,
 )
-from nnrg.physics.multispin import multispin_sweeps, pack, probability_digits, unpack
-from nnrg.physics.rng import spawn_states
-from nnrg.physics.sampling import sample_ensemble
-from nnrg.physics.wolff import wolff_add_probability, wolff_flips
+from nnrg.ising.multispin import multispin_sweeps, pack, probability_digits, unpack
+from nnrg.ising.params import SamplerParams
+from nnrg.ising.sampling import sample_ensemble
+from nnrg.ising.wolff import wolff_add_probability, wolff_flips
+from nnrg.numerics.rng import spawn_states
 
 SETTINGS = SamplerParams(pilot_steps=100, max_pilot_steps=1600)
 
@@ -202,8 +202,8 @@ def broken_metropolis_energy(size, beta, factor, n_chains=32, sweeps=400):
 
 
 def test_energy_check_catches_wrong_acceptance_rule():
+    from nnrg.ising.exact import kaufman_energy_and_heat
     from nnrg.numerics.stats import mean_of_replicas
-    from nnrg.physics.exact import kaufman_energy_and_heat
 
     good = mean_of_replicas(broken_metropolis_energy(10, 0.3, 1.0))
     bad = mean_of_replicas(broken_metropolis_energy(10, 0.3, 0.8))
@@ -214,8 +214,8 @@ def test_energy_check_catches_wrong_acceptance_rule():
 
 
 def test_wolff_with_wrong_bond_probability_fails_energy_check():
+    from nnrg.ising.exact import kaufman_energy_and_heat
     from nnrg.numerics.stats import mean_of_replicas
-    from nnrg.physics.exact import kaufman_energy_and_heat
 
     def run(p_add):
         spins = random_lattices(32, 10, np.random.default_rng(3))
@@ -270,7 +270,7 @@ def test_zero_and_infinite_temperature_are_sampled_exactly():
 
 
 def test_wolff_is_used_only_inside_its_window():
-    from nnrg.physics.sampling import choose_algorithm
+    from nnrg.ising.sampling import choose_algorithm
 
     assert choose_algorithm(BETA_C, SETTINGS) == "wolff"
     assert choose_algorithm(0.40, SETTINGS) == "metropolis"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnrg.physics.rg import decimate_checkerboard, decimate_rows, majority_block
+from nnrg.ising.decimation import decimate_checkerboard, decimate_rows, majority_block
 
 
 def test_first_decimation_keeps_indices_of_eq7():

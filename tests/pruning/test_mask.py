@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from nnrg.models.hnn import LAYERS, BatchedHNN, residual_loss, solution
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning.mask import density, prune_smallest, random_prune
+from nnrg.studies.imp_hnn.hnn import LAYERS, BatchedHNN, residual_loss, solution
+from nnrg.studies.imp_hnn.masks import density, prune_smallest, random_prune
+from nnrg.studies.imp_hnn.systems import get_system
 
 
 def test_pruning_removes_round_fraction_of_remaining_per_replica():

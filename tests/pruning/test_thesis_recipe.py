@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnrg.models.hnn import BatchedHNN, residual_loss
-from nnrg.physics.dynamics import get_system
-from nnrg.pruning import imp as imp_module
-from nnrg.pruning.imp import (
+from nnrg.studies.imp_hnn import imp as imp_module
+from nnrg.studies.imp_hnn.hnn import BatchedHNN, residual_loss
+from nnrg.studies.imp_hnn.imp import (
     HnnProblem,
     HnnTraining,
     PruneGroup,
@@ -19,6 +18,7 @@ from nnrg.pruning.imp import (
     perturbed_times,
     train_hnn,
 )
+from nnrg.studies.imp_hnn.systems import get_system
 
 OSC = get_system("oscillator")
 PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)

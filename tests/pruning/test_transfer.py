@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnrg.pruning.transfer import STRATEGIES, map_output_mask, random_like
+from nnrg.studies.imp_hnn.transfer import STRATEGIES, map_output_mask, random_like
 
 
 def masks(shape, density, seed=0):

@@ -1,3 +1,3 @@
-"""Numerical building blocks below every other package: estimates with error bars (``stats``),
-integrated autocorrelation times (``autocorr``) and Wick / pairing sums (``wick``). They import
-nothing from ``physics``, ``models`` or ``analysis``, so those packages form no cycle."""
+"""numerics: estimates with error bars (``stats``), integrated autocorrelation times
+(``autocorr``), Wick / pairing sums (``wick``), power-law fits (``powerlaw``) and per-chain random
+streams for numba kernels (``rng``). They import no other nnrg package."""

@@ -1,0 +1,506 @@
+"""Evaluate one registry entry against the metrics of a run: the verdict and its reason.
+
+The order of decisions (statuses are defined in :mod:`nnrg.core.claims`):
+
+1. no measurement -> *pending*; ``kind: definition`` -> *definition* (checked, never counted);
+2. a condition the claim names differs from the paper's -> *not at paper settings*, unless a
+   dispute whose own conditions match passes (-> *disputed*);
+3. the test fails -> *disputed* if the claim's dispute passes, else *not reproduced*;
+4. the test is undecided, or it passes but would pass at the claim's contradiction too (our
+   error cannot tell the two apart) -> *inconclusive*;
+5. otherwise -> *reproduced*.
+
+Every analysis choice the claim lists is run through the same test; the verdict is *fragile*
+when the choices' outcomes (pass, fail, undecided) disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from nnrg.core.claims.rules import FAIL, PASS, UNDECIDED, Criterion, Outcome, as_number, decide, fmt
+from nnrg.core.claims.rules import quoted_precision as _quoted_precision
+from nnrg.core.metrics import MetricTree, lookup, node_at
+
+KINDS = ("claim", "validation", "definition")
+KEYS = {
+    "id",
+    "paper",
+    "study",
+    "kind",
+    "where",
+    "statement",
+    "paper_value",
+    "paper_error",
+    "paper_error_reason",
+    "metric",
+    "error",
+    "n",
+    "test",
+    "tolerance",
+    "tolerance_reason",
+    "contradiction",
+    "conditions",
+    "choices",
+    "procedure",
+    "dispute",
+    "context",
+    "resolved",
+    "beside",
+}
+TEST_KEYS = {"kind", "target", "target_error", "bound", "low", "high", "expected"}
+DISPUTE_KEYS = {
+    "metric",
+    "error",
+    "test",
+    "tolerance",
+    "tolerance_reason",
+    "why",
+    "conditions",
+    "contradiction",
+}
+N_SIBLINGS = ("n", "n_bags", "n_seeds", "n_replicas")
+RAN_WITH = "ran_with"
+
+
+class Unrecorded(LookupError):
+    """A stage's metrics predate ``ran_with``: its conditions cannot be compared."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition a claim names: what the paper ran, what we ran, and whether they match."""
+
+    key: str
+    paper: Any
+    ours: Any
+    matched: bool
+    free: str | None = None  # why the paper itself says the claim holds across this condition
+
+
+@dataclass(frozen=True)
+class Beside:
+    """The same quantity in another result set, shown next to ours and never judged (the
+    default profile's value beside a claim judged at the paper's budget)."""
+
+    label: str
+    value: float | None
+    error: float | None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The claim's test under one analysis choice (the paper's procedure first)."""
+
+    label: str
+    value: float | None
+    error: float | None
+    result: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One row of the claims table."""
+
+    id: str
+    paper: str
+    study: str
+    kind: str
+    statement: str
+    where: str
+    paper_value: Any
+    value: float | None
+    error: float | None
+    n: float | None
+    status: str
+    reason: str
+    conditions: list[Condition] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    fragile: bool = False
+    ad_hoc: str | None = None
+    context: str | None = None
+    beside: list[Beside] = field(default_factory=list)
+
+
+def check_keys(claim: dict) -> None:
+    """Reject unknown keys and missing required ones, naming the claim and the key."""
+    cid = claim.get("id", "?")
+    for key in ("id", "paper", "statement", "metric", "test"):
+        if key not in claim:
+            raise ValueError(f"claim {cid}: missing required key {key!r}")
+    for name, allowed, given in (
+        ("claim", KEYS, claim),
+        ("test", TEST_KEYS, claim["test"]),
+        ("dispute", DISPUTE_KEYS, claim.get("dispute") or {}),
+    ):
+        unknown = sorted(set(given) - allowed)
+        if unknown:
+            raise ValueError(
+                f"claim {cid}: unknown {name} key {unknown[0]!r}; valid: {sorted(allowed)}"
+            )
+    if claim.get("kind", "claim") not in KINDS:
+        raise ValueError(f"claim {cid}: kind must be one of {list(KINDS)}")
+    if claim.get("tolerance") and not claim.get("tolerance_reason"):
+        raise ValueError(f"claim {cid}: an ad hoc tolerance needs a tolerance_reason")
+
+
+def _error_n(metrics: dict[str, MetricTree], error_ref: Any, n_ref: Any) -> float | None:
+    if n_ref is not None:
+        return lookup(metrics, n_ref)
+    if isinstance(error_ref, str) and "." in error_ref:
+        parent = error_ref.rsplit(".", 1)[0]
+        for sibling in N_SIBLINGS:
+            n = lookup(metrics, f"{parent}.{sibling}")
+            if n is not None:
+                return n
+    return None
+
+
+def _finite(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
+def build_test(
+    spec: dict, claim: dict, metrics: dict[str, MetricTree], tolerance: float = 0.0
+) -> Criterion | None:
+    """The test with every reference resolved; None if a referenced number is missing."""
+    kind = spec.get("kind", "value")
+    paper = as_number(claim.get("paper_value"))
+    precision = 0.0
+    target = None
+    if kind in ("value", "equals"):
+        if "target" in spec:
+            target = lookup(metrics, spec["target"])
+        else:
+            target = paper
+            if kind == "value":
+                given = claim.get("paper_error")
+                precision = (
+                    float(given)
+                    if given is not None
+                    else _quoted_precision(claim.get("paper_value", "")) or 0.0
+                )
+        if target is None:
+            return None
+    low = lookup(metrics, spec.get("low", spec.get("bound") if kind == "at_least" else None))
+    high = lookup(metrics, spec.get("high", spec.get("bound") if kind == "at_most" else None))
+    if (kind in ("at_least", "between") and low is None) or (
+        kind in ("at_most", "between") and high is None
+    ):
+        return None
+    return Criterion(
+        kind,
+        target=target,
+        low=low,
+        high=high,
+        expected_sign=float(spec.get("expected", 1.0)),
+        precision=precision,
+        tolerance=float(tolerance),
+    )
+
+
+def _matches(paper: Any, ours: Any, rel_tol: float) -> bool:
+    if isinstance(paper, bool) or isinstance(ours, bool) or isinstance(paper, str):
+        return paper == ours
+    if isinstance(paper, int | float) and isinstance(ours, int | float):
+        return math.isclose(float(paper), float(ours), rel_tol=rel_tol, abs_tol=1e-12)
+    if isinstance(paper, list) and isinstance(ours, list) and len(paper) == len(ours):
+        return all(_matches(a, b, rel_tol) for a, b in zip(paper, ours, strict=True))
+    return paper == ours
+
+
+def condition_value(key: str, metrics: dict[str, MetricTree], stage: str) -> tuple[bool, Any]:
+    """What we ran with for ``key``: a metric reference ``stage:dotted.key``, or a param /
+    method fact ``section.dotted.key`` from the claim's stage's ``ran_with`` (then any
+    stage's). Returns (found, value)."""
+    if ":" in key:
+        value = node_at(metrics, key)
+        return value is not None, value
+    for name in [stage, *sorted(metrics)]:
+        ran = (metrics.get(name) or {}).get(RAN_WITH) or {}
+        if key in ran:
+            return True, ran[key]
+    return False, None
+
+
+_MISSING = object()
+
+
+def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str) -> list[Condition]:
+    """Compare each named condition with what the run recorded; unknown keys are an error."""
+    out = []
+    for key, want in (spec or {}).items():
+        rule = want if isinstance(want, dict) else {"value": want}
+        found, ours = condition_value(key, metrics, stage)
+        if not found:
+            if ":" in key:
+                raise Unrecorded(f"the run has no metric {key} (a condition)")
+            if RAN_WITH not in (metrics.get(stage) or {}):
+                raise Unrecorded(f"{stage} did not record the conditions it ran with: rerun it")
+            raise ValueError(f"condition {key!r}: the run recorded no such param")
+        matched = _matches(rule["value"], ours, float(rule.get("rel_tol", 0.0)))
+        out.append(Condition(key, rule["value"], ours, matched, rule.get("free")))
+    return out
+
+
+def _cond_text(c: Condition) -> str:
+    def show(x: Any) -> str:
+        return fmt(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
+
+    return f"{c.key} = {show(c.ours)} (paper: {show(c.paper)})"
+
+
+def _falsifiable(test: Criterion, claim: dict, error: float | None) -> Outcome | None:
+    """None if the test rejects the claim's contradiction at our error; else the outcome at
+    the contradiction (the test would pass there too)."""
+    c = claim.get("contradiction")
+    if c is None:
+        return None
+    at_c = decide(test, float(c), error)
+    return at_c if at_c.result == PASS else None
+
+
+def _dispute(
+    claim: dict, metrics: dict[str, MetricTree], stage: str, error: float | None
+) -> str | None:
+    d = claim.get("dispute")
+    if not d:
+        return None
+    value = lookup(metrics, d.get("metric", claim["metric"]))
+    if value is None:
+        return None
+    conds = conditions_of(d.get("conditions", claim.get("conditions")), metrics, stage)
+    if any(not c.matched and not c.free for c in conds):
+        return None
+    test = build_test(
+        d["test"],
+        {**claim, **({"paper_value": None} if "target" in d["test"] else {})},
+        metrics,
+        d.get("tolerance", 0.0),
+    )
+    if test is None:
+        return None
+    d_err = _finite(lookup(metrics, d["error"])) if "error" in d else None
+    out = decide(test, value, d_err)
+    if out.result != PASS:
+        return None
+    return f"{d['why']} ({out.reason})"
+
+
+def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
+    """Verdict for one claim given ``{stage: metrics}`` (see the module docstring)."""
+    check_keys(claim)
+    stage = claim["metric"].split(":")[0]
+    kind = claim.get("kind", "validation" if claim["paper"] == "validation" else "claim")
+    value = lookup(metrics, claim["metric"])
+    error = _finite(lookup(metrics, claim.get("error")))
+    n = _error_n(metrics, claim.get("error"), claim.get("n"))
+    base: dict[str, Any] = dict(
+        id=claim["id"],
+        paper=claim["paper"],
+        study=str(claim.get("study", claim["paper"])),
+        kind=kind,
+        statement=claim["statement"],
+        where=claim.get("where", ""),
+        paper_value=claim.get("paper_value"),
+        value=value,
+        error=error,
+        n=n,
+        ad_hoc=claim.get("tolerance_reason"),
+        context=claim.get("context"),
+        beside=[
+            Beside(
+                b["label"], lookup(metrics, b["metric"]), _finite(lookup(metrics, b.get("error")))
+            )
+            for b in claim.get("beside") or []
+        ],
+    )
+    # a target measured by us too (another system, another layer): its error counts as well
+    target_error = _finite(lookup(metrics, claim["test"].get("target_error")))
+    if target_error is not None:
+        error = math.hypot(error or 0.0, target_error)
+    unresolved = _unresolved(claim, metrics, value)
+    if value is None and unresolved is None:
+        return Verdict(**base, status="pending", reason=f"no measurement yet ({claim['metric']})")
+    test = build_test(claim["test"], claim, metrics, claim.get("tolerance", 0.0))
+    if test is None:
+        return Verdict(**base, status="pending", reason="a number the test refers to is missing")
+    outcome = unresolved if unresolved is not None else decide(test, float(value or 0), error)
+    if kind == "definition":
+        word = "agrees" if outcome.result == PASS else "differs"
+        return Verdict(**base, status="definition", reason=f"{word}: {outcome.reason}")
+    try:
+        conds = conditions_of(claim.get("conditions"), metrics, stage)
+    except Unrecorded as exc:
+        return Verdict(**base, status="pending", reason=str(exc))
+    choices = [_choice(claim.get("procedure", "as the paper reads it"), value, error, outcome)]
+    for ch in claim.get("choices") or []:
+        cv = lookup(metrics, ch["metric"])
+        ce = _finite(lookup(metrics, ch.get("error")))
+        choices.append(
+            _choice(ch["label"], cv, ce, decide(test, cv, ce) if cv is not None else None)
+        )
+    results = {c.result for c in choices} - {None}
+    extra: dict[str, Any] = dict(
+        conditions=conds, choices=choices if len(choices) > 1 else [], fragile=len(results) > 1
+    )
+    # params first, then the fixed facts of the method (".method." keys)
+    differing = sorted(
+        (c for c in conds if not c.matched and not c.free), key=lambda c: ".method." in c.key
+    )
+    if differing:
+        differ = "conditions differ: " + "; ".join(_cond_text(c) for c in differing)
+        disputed = _dispute(claim, metrics, stage, error)
+        if disputed:
+            return Verdict(
+                **base,
+                **extra,
+                status="disputed",
+                reason=f"{disputed}; our own measurement: {differ}, {outcome.reason}",
+            )
+        return Verdict(
+            **base,
+            **extra,
+            status="not at paper settings",
+            reason=f"{differ}. At our settings: {outcome.reason}",
+        )
+    if outcome.result == FAIL:
+        disputed = _dispute(claim, metrics, stage, error)
+        if disputed:
+            return Verdict(
+                **base, **extra, status="disputed", reason=f"{outcome.reason}; {disputed}"
+            )
+        return Verdict(**base, **extra, status="not reproduced", reason=outcome.reason)
+    if outcome.result == UNDECIDED:
+        return Verdict(**base, **extra, status="inconclusive", reason=outcome.reason)
+    at_c = _falsifiable(test, claim, error)
+    if at_c is not None:
+        return Verdict(
+            **base,
+            **extra,
+            status="inconclusive",
+            reason=(
+                f"{outcome.reason}, but our error cannot reject the contradiction "
+                f"{fmt(float(claim['contradiction']))} either: {at_c.reason}"
+            ),
+        )
+    return Verdict(**base, **extra, status="reproduced", reason=outcome.reason)
+
+
+def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None) -> Outcome | None:
+    """An undecided outcome when too few of the points behind a fit are resolved from noise
+    (``resolved: {metric: count, at_least: n}``); None when enough are."""
+    spec = claim.get("resolved")
+    if not spec:
+        return None
+    count = lookup(metrics, spec["metric"])
+    need = float(spec.get("at_least", 1))
+    if count is None or count >= need:
+        return None
+    fitted = "" if value is None else f"; the fit over them gives {fmt(value)}"
+    target = as_number(claim.get("paper_value"))
+    if target is not None and "target" not in claim.get("test", {}):
+        fitted += f" (paper: {fmt(target)})"
+    return Outcome(
+        UNDECIDED,
+        f"only {fmt(count)} of the points behind {claim['metric']} are "
+        f"resolved from zero (a fit needs >= {fmt(need)}){fitted}",
+    )
+
+
+def paper_bound(quoted: Any) -> float | None:
+    """The number in a quoted bound ("> 0", "<= 1", ">= 2"), or the number itself."""
+    text = str(quoted).strip().lstrip("<>=~ ")
+    return as_number(text)
+
+
+def _choice(label: str, value: float | None, error: float | None, out: Outcome | None) -> Choice:
+    if out is None:
+        return Choice(label, value, error, None, "no measurement")
+    return Choice(label, value, error, out.result, out.reason)
+
+
+def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> list[str]:
+    """What makes a registry untrustworthy, one line each (empty: none found):
+
+    - a test that cannot fail: with no error it passes at the claim's contradiction, or a
+      value test fails at the paper's own value, or a non-definition claim names no
+      contradiction;
+    - a metric, error, bound or choice the registry refers to that the run does not have;
+    - a condition key the run did not record;
+    - a rendered reason that does not contain the numbers it was decided on.
+    """
+    problems = []
+    ids = [str(c.get("id")) for c in claims]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{dup}: duplicate id")
+    for claim in claims:
+        cid = claim.get("id", "?")
+        try:
+            verdict = evaluate(claim, metrics)
+        except ValueError as exc:
+            problems.append(f"{cid}: {exc}")
+            continue
+        refs = [
+            claim["metric"],
+            claim.get("error"),
+            claim.get("n"),
+            *[claim["test"].get(k) for k in ("target", "target_error", "bound", "low", "high")],
+            *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
+            *[b.get(k) for b in claim.get("beside") or [] for k in ("metric", "error")],
+            *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
+            *[
+                k
+                for spec in (
+                    claim.get("conditions"),
+                    (claim.get("dispute") or {}).get("conditions"),
+                )
+                for k in (spec or {})
+                if ":" in k
+            ],
+        ]
+        for ref in refs:
+            if isinstance(ref, str) and node_at(metrics, ref, _MISSING) is _MISSING:
+                problems.append(f"{cid}: the run has no metric {ref}")
+        if verdict.status == "pending":
+            continue
+        test = build_test(claim["test"], claim, metrics, claim.get("tolerance", 0.0))
+        if test is None:  # reported as pending above
+            continue
+        if verdict.kind != "definition":
+            if claim.get("contradiction") is None:
+                problems.append(f"{cid}: no contradiction declared")
+            elif decide(test, float(claim["contradiction"]), None).result == PASS:
+                problems.append(
+                    f"{cid}: the test passes at its contradiction "
+                    f"{claim['contradiction']}: it cannot fail"
+                )
+        literal = [
+            claim["test"].get(k)
+            for k in ("bound", "low", "high")
+            if isinstance(claim["test"].get(k), int | float)
+        ]
+        if (
+            verdict.kind != "definition"
+            and not claim.get("tolerance_reason")
+            and any(b != paper_bound(claim.get("paper_value")) for b in literal)
+        ):
+            problems.append(
+                f"{cid}: a literal bound that is not the paper's value needs a tolerance_reason"
+            )
+        paper = as_number(claim.get("paper_value"))
+        if (
+            test.kind == "value"
+            and "target" not in claim["test"]
+            and paper is not None
+            and (decide(test, paper, None).result != PASS)
+        ):
+            problems.append(f"{cid}: the test fails at the paper's own value")
+        if verdict.value is not None and fmt(verdict.value) not in verdict.reason:
+            problems.append(f"{cid}: the reason does not show our value {fmt(verdict.value)}")
+        if test.kind in ("value", "equals") and fmt(test.target) not in verdict.reason:
+            problems.append(f"{cid}: the reason does not show the target {fmt(test.target)}")
+    return problems

@@ -1,1 +1,0 @@
-"""Models: network ensembles and torch modules."""

@@ -1,1 +1,0 @@
-"""Physics: Ising samplers, exact results, RG maps and Hamiltonian systems (no torch, no I/O)."""

@@ -1,1 +1,0 @@
-"""Pruning: masks, iterative magnitude pruning and the layer exponents sigma (study 000)."""

@@ -1,0 +1,1 @@
+"""Analysis of this study: fits, read-outs and estimators (pure numpy)."""

@@ -1,0 +1,541 @@
+"""Training batched HNNs and iterative magnitude pruning with rewinding (thesis Algorithm 1).
+
+Each IMP iteration: rewind every surviving weight (and every bias) to its initial value, train,
+record the loss and the per-layer |m theta| sums, then prune the chosen layers of each replica
+group down to the geometric schedule round(N (1 - x)^n) by |theta| (or a control score).
+Biases are never pruned. Replica groups let one batched model run several pruning modes at once
+(per-layer modes, or IMP next to its controls) on shared initial weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from nnrg.core.devices import uniform
+from nnrg.studies.imp_hnn.hnn import (
+    LAYERS,
+    BatchedHNN,
+    Tensors,
+    assign_replicas,
+    from_state_arrays,
+    network,
+    replica_subset,
+    residual_loss,
+    solution,
+    state_arrays,
+    with_initial_condition,
+)
+from nnrg.studies.imp_hnn.masks import keep_largest, scheduled_keep
+
+PRUNE_METHODS = ("magnitude", "random", "layer_normalised")
+
+
+@dataclass(frozen=True)
+class HnnProblem:
+    """An initial-value problem for the HNN: vector field, energy, z0 and the span [0, t_max]."""
+
+    field: Callable
+    energy: Callable
+    z0: torch.Tensor
+    t_max: float
+
+
+@dataclass(frozen=True)
+class HnnTraining:
+    """Adam on the Hamilton residual; lr decays from ``lr`` to ``lr_final`` (cosine) or stays.
+
+    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty
+    mean((H(z(t)) - H(z0))^2) with that weight.
+    """
+
+    epochs: int
+    lr: float
+    lr_final: float
+    schedule: str  # "cosine" | "constant"
+    n_points: int
+    seed: int
+    adam_betas: tuple[float, float] | list[float] = (0.9, 0.999)
+    time_noise: str = "uniform_clamped"  # "none" | "uniform_clamped" | "gaussian_reflected"
+    time_noise_scale: float = 0.5  # grid spacings: uniform half-width, Gaussian std
+    keep: str = "last_epoch"  # "last_epoch" | "best_of_final"
+    keep_fraction: float = 0.2
+    energy_weight: float = 0.0
+    compiled: bool = False  # torch.compile'd loss and fused Adam (see train_hnn)
+
+
+def learning_rate(tr: HnnTraining, epoch: int) -> float:
+    """The schedule's learning rate at ``epoch``."""
+    if tr.schedule == "constant":
+        return tr.lr
+    if tr.schedule == "cosine":
+        return tr.lr_final + 0.5 * (tr.lr - tr.lr_final) * (
+            1 + math.cos(math.pi * epoch / tr.epochs)
+        )
+    raise ValueError(f"schedule must be 'cosine' or 'constant', got {tr.schedule!r}")
+
+
+def perturbed_times(
+    grid: torch.Tensor, t_max: float, tr: HnnTraining, gen: torch.Generator
+) -> torch.Tensor:
+    """This epoch's evaluation times: the grid, moved by ``tr.time_noise`` with
+    ``tr.time_noise_scale`` grid spacings.
+
+    ``uniform_clamped``: uniform in +- scale spacings, clamped to [0, t_max].
+    ``gaussian_reflected``: Gaussian with standard deviation scale spacings, reflected at 0 and
+    t_max (Mattheakis et al.'s ``perturbPoints``; their code also moves the third point to
+    t = 1, which is not copied).
+    """
+    dt = t_max / max(tr.n_points - 1, 1)
+    if tr.time_noise == "none":
+        return grid
+    if tr.time_noise == "uniform_clamped":
+        u = uniform((tr.n_points,), gen, grid) - 0.5
+        return (grid + u * (2 * tr.time_noise_scale * dt)).clamp(0.0, t_max)
+    if tr.time_noise == "gaussian_reflected":
+        noise = torch.randn(tr.n_points, generator=gen, device=gen.device).to(grid.device)
+        t = grid + noise * (tr.time_noise_scale * dt)
+        t = torch.where(t < 0, -t, t)
+        return torch.where(t > t_max, 2 * t_max - t, t).clamp(0.0, t_max)
+    raise ValueError(f"time_noise must be one of none, uniform_clamped, gaussian_reflected, "
+                     f"got {tr.time_noise!r}")  # fmt: skip
+
+
+class BestOfWindow:
+    """Per replica, the parameters with the lowest training loss seen in the final
+    ``fraction`` of epochs (epoch > (1 - fraction) * epochs, as Mattheakis et al.'s code), kept
+    as they were when that loss was evaluated, i.e. before the optimizer step."""
+
+    def __init__(self, model: BatchedHNN, epochs: int, fraction: float) -> None:
+        self.model, self.start = model, (1.0 - fraction) * epochs
+        self.best = torch.full(
+            (model.n_replicas,), math.inf, dtype=torch.float64, device=model.device
+        )
+        self.weights = {n: w.detach().clone() for n, w in model.weights.items()}
+        self.biases = {n: b.detach().clone() for n, b in model.biases.items()}
+
+    def offer(self, epoch: int, loss: torch.Tensor) -> None:
+        """Record the current parameters of every replica whose ``loss`` ``(R,)`` improved."""
+        if epoch <= self.start:
+            return
+        better = loss.detach().double() < self.best
+        if bool(better.any()):
+            self.best = torch.where(better, loss.detach().double(), self.best)
+            for n in self.weights:
+                self.weights[n][better] = self.model.weights[n].detach()[better]
+                self.biases[n][better] = self.model.biases[n].detach()[better]
+
+    def restore(self) -> None:
+        """Load the kept parameters into the model (replicas never offered keep their last)."""
+        seen = torch.isfinite(self.best)
+        with torch.no_grad():
+            for n in self.weights:
+                self.model.weights[n][seen] = self.weights[n][seen]
+                self.model.biases[n][seen] = self.biases[n][seen]
+
+
+def loss_of_parts(
+    weights: Tensors,
+    masks: Tensors,
+    biases: Tensors,
+    t: torch.Tensor,
+    problem: HnnProblem,
+    energy_weight: float,
+) -> torch.Tensor:
+    """Residual loss per replica ``(R,)`` of the masked network given by its tensors (the
+    function that is compiled), plus the weighted energy penalty if asked."""
+    z, dz = with_initial_condition(*network(weights, masks, biases, t), t, problem.z0)
+    loss = residual_loss(problem.field, t, z, dz)
+    if energy_weight > 0:
+        drift = problem.energy(z) - problem.energy(problem.z0)
+        loss = loss + energy_weight * (drift**2).mean(dim=1)
+    return loss
+
+
+_COMPILED: dict[str, Callable] = {}
+
+
+def compiled_loss() -> Callable:
+    """:func:`loss_of_parts` under ``torch.compile`` (static shapes: one compilation per
+    replica count and grid; built on first use)."""
+    if "loss" not in _COMPILED:
+        _COMPILED["loss"] = torch.compile(loss_of_parts, dynamic=False)
+    return _COMPILED["loss"]
+
+
+def train_hnn(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    progress: Callable[[int], None] | None = None,
+    trace: list[np.ndarray] | None = None,
+) -> np.ndarray:
+    """Train all replicas at once; returns each kept network's residual loss on the grid.
+
+    The loss summed over replicas has, for each replica, exactly that replica's gradient, so
+    batching changes no replica's trajectory. Time points are perturbed each epoch
+    (:func:`perturbed_times`); the kept network is the last or the best of the final window
+    (:class:`BestOfWindow`). ``trace`` (if given) receives each epoch's training loss ``(R,)``.
+    """
+    gen = torch.Generator().manual_seed(tr.seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    betas = (float(tr.adam_betas[0]), float(tr.adam_betas[1]))
+    # compiled: the loss under torch.compile and Adam's fused kernel (numbers differ from the
+    # eager path in the last digits; the committed result sets are eager)
+    opt = torch.optim.Adam(params, lr=tr.lr, betas=betas, fused=True if tr.compiled else None)
+    loss_fn = compiled_loss() if tr.compiled else loss_of_parts
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
+    keeper = (
+        BestOfWindow(model, tr.epochs, tr.keep_fraction) if tr.keep == "best_of_final" else None
+    )
+    for epoch in range(tr.epochs):
+        for group in opt.param_groups:
+            group["lr"] = learning_rate(tr, epoch)
+        t = perturbed_times(grid, problem.t_max, tr, gen)
+        per_replica = loss_fn(*model.parts(), t, problem, tr.energy_weight)
+        if keeper is not None:
+            keeper.offer(epoch, per_replica)
+        if trace is not None:
+            trace.append(per_replica.detach().cpu().numpy().copy())
+        opt.zero_grad()
+        per_replica.sum().backward()
+        opt.step()
+        if progress is not None:
+            progress(epoch)
+    if keeper is not None:
+        keeper.restore()
+    return evaluate_hnn(model, problem, grid)
+
+
+def evaluate_hnn(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor) -> np.ndarray:
+    """Residual loss per replica on times ``t`` (forward mode needs no autograd here)."""
+    with torch.no_grad():
+        z, dz = solution(model, t, problem.z0)
+        return residual_loss(problem.field, t, z, dz).cpu().numpy()
+
+
+@dataclass(frozen=True)
+class PruneGroup:
+    """Replicas ``start:stop`` pruned alike: which layers (jointly ranked), by what score, at
+    what rate, and for how many iterations (``None``: every iteration of the run).
+
+    ``magnitude``: |theta| (IMP); ``random``: uniform random scores (control);
+    ``layer_normalised``: |theta| / std of the layer's initial weights (control).
+    Groups with fewer prunings keep their last mask and keep training (free in a batch that
+    is overhead-bound); read their results up to iteration ``n_prunings``.
+    """
+
+    start: int
+    stop: int
+    layers: tuple[str, ...]
+    method: str = "magnitude"
+    fraction: float = 0.01
+    n_prunings: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.fraction < 1.0:
+            raise ValueError(f"fraction must be in (0, 1), got {self.fraction}")
+        if self.method not in PRUNE_METHODS:
+            raise ValueError(f"method must be one of {PRUNE_METHODS}, got {self.method!r}")
+        unknown = set(self.layers) - set(LAYERS)
+        if unknown or not self.layers:
+            raise ValueError(f"layers must be a non-empty subset of {LAYERS}, got {self.layers}")
+
+
+@dataclass
+class ImpResult:
+    """Per iteration (axis 0) and replica (axis 1): overall density, residual loss, per-layer
+    density and summed |m theta| ``(n_iter, R, 3)``, and packed masks per layer
+    ``(n_iter, R, bytes)`` (``np.unpackbits`` and the layer's size restore them)."""
+
+    density: np.ndarray
+    loss: np.ndarray
+    layer_density: np.ndarray
+    layer_magnitude: np.ndarray
+    masks: dict[str, np.ndarray]
+
+    def replicas(self, start: int, stop: int, n_iter: int | None = None) -> ImpResult:
+        """Replicas ``start .. stop - 1`` (one group of a batched run), iterations 0 .. n_iter
+        (all if None)."""
+        its, rows = slice(0, None if n_iter is None else n_iter + 1), slice(start, stop)
+        return ImpResult(
+            self.density[its, rows],
+            self.loss[its, rows],
+            self.layer_density[its, rows],
+            self.layer_magnitude[its, rows],
+            {n: bits[its, rows] for n, bits in self.masks.items()},
+        )
+
+
+def group_bins(groups: list[PruneGroup], n_bins: int, n_iterations: int) -> list[list[PruneGroup]]:
+    """The groups split into at most ``n_bins`` bins of about equal cost (replicas x
+    iterations trained; largest first onto the cheapest bin), each bin's groups in replica
+    order. A group whose scores are per replica (``magnitude``, ``layer_normalised``) may be
+    cut into pieces of single replicas; random-score groups stay whole and share one bin, in
+    their order: they draw from one generator per run, so a bin that holds all of them draws
+    exactly what the whole batch draws."""
+
+    def cost(g: PruneGroup) -> int:
+        steps = n_iterations if g.n_prunings is None else g.n_prunings
+        return (g.stop - g.start) * (steps + 1)
+
+    random = [g for g in groups if g.method == "random"]
+    items = [random] if random else []
+    items += [[dataclasses.replace(g, start=r, stop=r + 1)]
+              for g in groups if g.method != "random" for r in range(g.start, g.stop)]  # fmt: skip
+    items.sort(key=lambda item: -sum(cost(g) for g in item))  # stable: ties keep replica order
+    bins: list[list[PruneGroup]] = [[] for _ in range(max(1, min(n_bins, len(items))))]
+    for item in items:
+        min(bins, key=lambda b: sum(cost(g) for g in b)).extend(item)
+    return [_merge_pieces(sorted(b, key=lambda g: g.start)) for b in bins if b]
+
+
+def _merge_pieces(groups: list[PruneGroup]) -> list[PruneGroup]:
+    """Adjacent per-replica pieces with the same settings joined again (replicas are pruned
+    one by one, so a joined group prunes each exactly as its piece would)."""
+
+    def settings(g: PruneGroup) -> PruneGroup:
+        return dataclasses.replace(g, start=0, stop=1)
+
+    out: list[PruneGroup] = []
+    for g in groups:
+        last = out[-1] if out else None
+        joins = last is not None and last.stop == g.start and settings(last) == settings(g)
+        if joins and g.method != "random":
+            out[-1] = dataclasses.replace(out[-1], stop=g.stop)
+        else:
+            out.append(g)
+    return out
+
+
+@dataclass(frozen=True)
+class ImpBin:
+    """One bin of :func:`group_bins`: the replicas it holds (``rows`` of the whole batch, in
+    order) and its groups re-based to them (replica 0 of the bin is ``rows[0]``)."""
+
+    rows: np.ndarray
+    groups: list[PruneGroup]
+
+
+def bin_plan(groups: list[PruneGroup], n_bins: int, n_iterations: int) -> list[ImpBin]:
+    """:func:`group_bins` with each bin's replicas and re-based groups: run bin k's groups on
+    a model of the replicas ``rows`` and join the results with :func:`scatter_results`."""
+    plan = []
+    for b in group_bins(groups, n_bins, n_iterations):
+        rebased, start = [], 0
+        for g in b:
+            rebased.append(dataclasses.replace(g, start=start, stop=start + g.stop - g.start))
+            start = rebased[-1].stop
+        plan.append(ImpBin(np.concatenate([np.arange(g.start, g.stop) for g in b]), rebased))
+    return plan
+
+
+def scatter_results(parts: list[ImpResult], rows: list[np.ndarray], n_replicas: int) -> ImpResult:
+    """One result for ``n_replicas`` replicas from partial results whose replica axis holds
+    the replicas ``rows[k]`` (same iterations in every part)."""
+
+    def join(arrays: list[np.ndarray]) -> np.ndarray:
+        out = np.empty((arrays[0].shape[0], n_replicas, *arrays[0].shape[2:]), arrays[0].dtype)
+        for a, r in zip(arrays, rows, strict=True):
+            out[:, r] = a
+        return out
+
+    return ImpResult(
+        join([r.density for r in parts]),
+        join([r.loss for r in parts]),
+        join([r.layer_density for r in parts]),
+        join([r.layer_magnitude for r in parts]),
+        {n: join([r.masks[n] for r in parts]) for n in parts[0].masks},
+    )
+
+
+def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
+    """sum |m theta| per layer and replica, ``(R, 3)`` in LAYERS order."""
+    with torch.no_grad():
+        mags = torch.stack([model.masked(n).abs().sum(dim=(1, 2)) for n in LAYERS], dim=1)
+        return mags.cpu().numpy()
+
+
+def _scores(
+    model: BatchedHNN, group: PruneGroup, init_w: dict[str, torch.Tensor], gen: torch.Generator
+) -> list[torch.Tensor]:
+    rows = slice(group.start, group.stop)
+    if group.method == "random":
+        return [uniform(model.weights[n][rows].shape, gen, model.weights[n]) for n in group.layers]
+    scores = [model.weights[n][rows].detach() for n in group.layers]
+    if group.method == "layer_normalised":
+        scale = [
+            init_w[n][rows].reshape(group.stop - group.start, -1).std(dim=1) for n in group.layers
+        ]
+        scores = [s / c[:, None, None] for s, c in zip(scores, scale, strict=True)]
+    return scores
+
+
+def active_rows(groups: list[PruneGroup], iteration: int) -> list[int]:
+    """Replicas still in their schedule at ``iteration`` (a group with ``n_prunings`` = k is
+    trained at iterations 0 .. k and then stops)."""
+    return [
+        r
+        for g in groups
+        if g.n_prunings is None or iteration <= g.n_prunings
+        for r in range(g.start, g.stop)
+    ]
+
+
+def train_active(
+    model: BatchedHNN, problem: HnnProblem, tr: HnnTraining, groups: list[PruneGroup], it: int
+) -> np.ndarray:
+    """Train the replicas still in their schedule; the others' losses are NaN (their last
+    iteration's network is what is read)."""
+    rows = active_rows(groups, it)
+    if len(rows) == model.n_replicas:
+        return train_hnn(model, problem, tr)
+    loss = np.full(model.n_replicas, np.nan)
+    if rows:
+        index = torch.tensor(rows)
+        part = replica_subset(model, index)
+        loss[rows] = train_hnn(part, problem, tr)
+        assign_replicas(model, index, part)
+    return loss
+
+
+def imp(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    retrain: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> ImpResult:
+    """Run IMP on every replica group of ``model``; see the module docstring.
+
+    ``retrain=False`` is the no-training control: the "trained" weights are the initial ones,
+    so masks follow the initial |theta| alone (losses are those of the rewound masked nets).
+    """
+    covered = sorted(r for g in groups for r in range(g.start, g.stop))
+    if covered != list(range(model.n_replicas)):
+        raise ValueError("prune groups must cover every replica exactly once")
+    init_w = {n: w.detach().clone() for n, w in model.weights.items()}
+    init_b = {n: b.detach().clone() for n, b in model.biases.items()}
+    gen = torch.Generator().manual_seed(tr.seed + 1)  # CPU: the same masks on every device
+    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
+    sizes = {n: model.masks[n][0].numel() for n in LAYERS}
+    losses, mags, dens, layer_dens = [], [], [], []
+    packed: dict[str, list[np.ndarray]] = {n: [] for n in LAYERS}
+    for it in range(n_iterations + 1):
+        with torch.no_grad():
+            for n in LAYERS:
+                model.weights[n].copy_(init_w[n])
+                model.biases[n].copy_(init_b[n])
+        losses.append(
+            train_active(model, problem, tr, groups, it) if retrain
+            else evaluate_hnn(model, problem, grid)
+        )  # fmt: skip
+        mags.append(layer_magnitudes(model))
+        kept = np.stack(
+            [model.masks[n].reshape(model.n_replicas, -1).sum(dim=1).cpu().numpy() for n in LAYERS],
+            axis=1,
+        )
+        layer_dens.append(kept / np.array([sizes[n] for n in LAYERS]))
+        dens.append(kept.sum(axis=1) / sum(sizes.values()))
+        for n in LAYERS:
+            packed[n].append(
+                np.packbits(model.masks[n].reshape(model.n_replicas, -1).cpu().numpy(), axis=1)
+            )
+        if it < n_iterations:
+            for g in groups:
+                if g.n_prunings is not None and it >= g.n_prunings:
+                    continue
+                rows = slice(g.start, g.stop)
+                target = scheduled_keep(sum(sizes[n] for n in g.layers), g.fraction, it + 1)
+                new = keep_largest(
+                    _scores(model, g, init_w, gen),
+                    [model.masks[n][rows] for n in g.layers],
+                    torch.tensor(target, device=model.device),
+                )
+                for n, m in zip(g.layers, new, strict=True):
+                    model.masks[n][rows] = m
+        if progress is not None:
+            progress(it)
+    return ImpResult(
+        np.array(dens),
+        np.array(losses),
+        np.array(layer_dens),
+        np.array(mags),
+        {n: np.stack(v) for n, v in packed.items()},
+    )
+
+
+def imp_bin(
+    arrays: dict[str, np.ndarray],
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    retrain: bool,
+) -> ImpResult:
+    """IMP of one bin's groups in one batched model built from its state ``arrays`` (a unit
+    of :func:`imp_binned`, e.g. a Ray task), on the device of ``problem``'s z0."""
+    model = from_state_arrays(arrays).to(problem.z0.device)
+    return imp(model, problem, tr, groups, n_iterations, retrain=retrain)
+
+
+def imp_binned(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    groups: list[PruneGroup],
+    n_iterations: int,
+    n_bins: int,
+    run: Callable[[Callable, list[tuple]], list],
+    retrain: bool = True,
+) -> ImpResult:
+    """:func:`imp` split into ``n_bins`` independent units (:func:`bin_plan`), which ``run``
+    (``run(fn, units) -> [fn(*u) for u in units]``, on any backend) computes; joined back in
+    replica order. Replicas never interact and random scores are drawn as in the whole batch,
+    so the result is :func:`imp`'s, byte for byte (``tests/test_fanout.py``)."""
+    arrays = state_arrays(model)
+    plan = bin_plan(groups, n_bins, n_iterations)
+    units = [({k: v[b.rows] for k, v in arrays.items()}, problem, tr, b.groups, n_iterations,
+              retrain) for b in plan]  # fmt: skip
+    return scatter_results(run(imp_bin, units), [b.rows for b in plan], model.n_replicas)
+
+
+def train_part(arrays: dict[str, np.ndarray], problem: HnnProblem, tr: HnnTraining) -> np.ndarray:
+    """:func:`train_hnn` of a model built from state ``arrays`` (a unit of
+    :func:`train_split`): the kept networks' losses."""
+    return train_hnn(from_state_arrays(arrays).to(problem.z0.device), problem, tr)
+
+
+def train_split(
+    model: BatchedHNN,
+    problem: HnnProblem,
+    tr: HnnTraining,
+    n_units: int,
+    run: Callable[[Callable, list[tuple]], list],
+) -> np.ndarray:
+    """:func:`train_hnn`'s losses, the replicas split into ``n_units`` consecutive blocks that
+    ``run`` computes (as in :func:`imp_binned`; the time points are drawn alike in every block,
+    so the losses are the whole batch's, byte for byte). The model itself is not trained."""
+    arrays = state_arrays(model)
+    blocks = np.array_split(np.arange(model.n_replicas), max(1, min(n_units, model.n_replicas)))
+    units = [({k: v[b] for k, v in arrays.items()}, problem, tr) for b in blocks]
+    return np.concatenate(run(train_part, units))
+
+
+def unpack_masks(
+    result_masks: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]]
+) -> dict[str, np.ndarray]:
+    """Boolean masks ``(n_iter, R, *shape)`` per layer from the packed bits of an ImpResult."""
+    out = {}
+    for n, bits in result_masks.items():
+        size = int(np.prod(shapes[n]))
+        flat = np.unpackbits(bits, axis=-1, count=size).astype(bool)
+        out[n] = flat.reshape(*bits.shape[:-1], *shapes[n])
+    return out

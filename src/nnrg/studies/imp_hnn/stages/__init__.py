@@ -1,0 +1,10 @@
+"""This study's stages, one module each (``STAGE`` declares it, ``main()`` runs it), in
+pipeline order."""
+
+ORDER = (
+    "dynamics",
+    "hnn_dense",
+    "imp_layers",
+    "imp_global",
+    "ticket_transfer",
+)
