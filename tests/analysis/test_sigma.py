@@ -10,7 +10,8 @@ from nnrg.studies.imp_hnn.analysis.sigma import (
     sigma_from_fit,
     sigma_from_ratios,
 )
-from nnrg.studies.imp_hnn.masks import prune_smallest, random_prune
+from nnrg.studies.imp_hnn.imp import pruning_score
+from nnrg.studies.imp_hnn.masks import keep_largest, scheduled_keep
 
 
 def synthetic_shares(sigmas, fraction, n_iter, noise, seed):
@@ -42,17 +43,15 @@ def test_equal_layers_give_zero_sigma_under_global_pruning(method):
     weights = [torch.randn(16, 30, 30, generator=gen) for _ in range(3)]
     masks = [torch.ones_like(w, dtype=torch.bool) for w in weights]
     mags = []
-    for _ in range(25):
+    score = pruning_score(method)
+    for step in range(25):
         mags.append(
             torch.stack(
                 [(w * m).abs().sum(dim=(1, 2)) for w, m in zip(weights, masks, strict=True)], dim=1
             ).numpy()
         )
-        masks = (
-            prune_smallest(weights, masks, 0.05)
-            if method == "magnitude"
-            else random_prune(masks, 0.05, gen)
-        )
+        target = torch.tensor(scheduled_keep(3 * 30 * 30, 0.05, step + 1))
+        masks = keep_largest(score(weights, weights, gen), masks, target)
     shares = magnitude_shares(np.stack(mags, axis=1))
     for est in layer_sigmas(shares, 0.05)["fit"]:
         assert abs(est.mean) < max(4 * est.error, 0.02)

@@ -13,15 +13,8 @@ from nnrg.studies.imp_hnn.hnn import (
     tiled,
     weight_shapes,
 )
-from nnrg.studies.imp_hnn.imp import (
-    HnnProblem,
-    HnnTraining,
-    PruneGroup,
-    evaluate_hnn,
-    imp,
-    train_hnn,
-    unpack_masks,
-)
+from nnrg.studies.imp_hnn.imp import PruneGroup, imp, unpack_masks
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system, reference_trajectory
 
 OSC = get_system("oscillator")
@@ -44,7 +37,7 @@ def test_time_derivative_matches_finite_differences():
 
 
 def test_batched_and_one_at_a_time_training_agree():
-    tr = HnnTraining(epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50, seed=3)
+    tr = HnnTraining.of(epochs=30, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=50, seed=3)
     batched = BatchedHNN(3, 2, hidden=16, generator=torch.Generator().manual_seed(0))
     singles = []
     for r in range(3):
@@ -68,7 +61,7 @@ def test_training_lowers_residual_and_tracks_reference():
     t = np.linspace(0, np.pi, 100)
     tt = torch.tensor(t, dtype=torch.float32)
     before = evaluate_hnn(model, problem(np.pi), tt)[0]
-    tr = HnnTraining(epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, seed=0)
+    tr = HnnTraining.of(epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, seed=0)
     after = train_hnn(model, problem(np.pi), tr)[0]
     assert after < 1e-3 and after < before / 100
     ref = reference_trajectory(get_system("oscillator"), Z0.numpy().astype(float), t)
@@ -79,7 +72,7 @@ def test_training_lowers_residual_and_tracks_reference():
 
 def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
     model = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
-    tr = HnnTraining(
+    tr = HnnTraining.of(
         epochs=5,
         lr=1e-2,
         lr_final=1e-3,
@@ -100,7 +93,7 @@ def test_imp_records_every_iteration_and_prunes_only_chosen_layers():
 
 def test_small_layer_follows_the_schedule_where_round_of_remaining_would_stall():
     model = BatchedHNN(1, 2, hidden=50, generator=torch.Generator().manual_seed(0))
-    tr = HnnTraining(
+    tr = HnnTraining.of(
         epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     result = imp(
@@ -113,7 +106,7 @@ def test_small_layer_follows_the_schedule_where_round_of_remaining_would_stall()
 def test_groups_prune_their_own_layers_with_their_own_method():
     base = BatchedHNN(2, 2, hidden=10, generator=torch.Generator().manual_seed(0))
     model = tiled(base, 3)
-    tr = HnnTraining(
+    tr = HnnTraining.of(
         epochs=2, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     groups = [
@@ -134,7 +127,7 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
     model = BatchedHNN(1, 2, hidden=20, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():  # hidden and output at equal size but 100x different scale
         model.weights["output"].mul_(100.0)
-    tr = HnnTraining(
+    tr = HnnTraining.of(
         epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
     )
     groups = [PruneGroup(0, 1, ("hidden", "output"), "layer_normalised", 0.1)]
@@ -145,7 +138,7 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
 
 def test_imp_rejects_groups_that_miss_replicas():
     model = BatchedHNN(3, 2, hidden=4)
-    tr = HnnTraining(1, 1e-3, 1e-3, "constant", 5, 0, time_noise="none")
+    tr = HnnTraining.of(epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none")
     with pytest.raises(ValueError, match="cover every replica"):
         imp(model, problem(1.0), tr, [PruneGroup(0, 2, LAYERS)], 1)
     with pytest.raises(ValueError, match="method"):
@@ -171,7 +164,7 @@ def test_compiled_epoch_agrees_with_the_eager_one():
     prob = HnnProblem(s.field, s.energy, torch.tensor([1.3, 1.0]), np.pi)
     losses = {}
     for compiled in (False, True):
-        tr = HnnTraining(epochs=200, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=30,
+        tr = HnnTraining.of(epochs=200, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=30,
                          seed=1, compiled=compiled)  # fmt: skip
         model = BatchedHNN(3, 2, hidden=16, generator=torch.Generator().manual_seed(2))
         losses[compiled] = train_hnn(model, prob, tr)

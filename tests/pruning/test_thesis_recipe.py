@@ -9,15 +9,8 @@ import torch
 
 from nnrg.studies.imp_hnn import imp as imp_module
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, residual_loss
-from nnrg.studies.imp_hnn.imp import (
-    HnnProblem,
-    HnnTraining,
-    PruneGroup,
-    evaluate_hnn,
-    imp,
-    perturbed_times,
-    train_hnn,
-)
+from nnrg.studies.imp_hnn.imp import PruneGroup, imp
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, perturbed_times, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system
 
 OSC = get_system("oscillator")
@@ -26,7 +19,7 @@ PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
 
 def recipe(**kw) -> HnnTraining:
     base = dict(epochs=40, lr=5e-2, lr_final=5e-2, schedule="constant", n_points=20, seed=1)
-    return HnnTraining(**{**base, **kw})
+    return HnnTraining.of(**{**base, **kw})
 
 
 def test_thesis_loss_by_hand():
@@ -43,7 +36,7 @@ def test_keep_best_returns_the_best_of_the_final_window():
     trace: list[np.ndarray] = []
     kept = train_hnn(model, PROBLEM, tr, trace=trace)
     losses = np.array(trace)  # (epochs, R): loss of the parameters before each step
-    window = losses[np.arange(tr.epochs) > (1 - tr.keep_fraction) * tr.epochs]
+    window = losses[np.arange(tr.recipe.epochs) > (1 - tr.recipe.keep_fraction) * tr.recipe.epochs]
     np.testing.assert_allclose(kept, window.min(axis=0), rtol=1e-5)
     assert (window.min(axis=0) < losses[-1]).any()  # a lr of 0.3 is noisy: the last is not best
 
@@ -80,7 +73,7 @@ def test_imp_trains_no_group_past_its_last_iteration(monkeypatch):
     real = imp_module.train_hnn
 
     def counting(model, problem, tr, **kw):
-        trained.append(model.n_replicas * tr.epochs)  # replica-epochs of this call
+        trained.append(model.n_replicas * tr.recipe.epochs)  # replica-epochs of this call
         return real(model, problem, tr, **kw)
 
     monkeypatch.setattr(imp_module, "train_hnn", counting)

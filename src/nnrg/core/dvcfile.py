@@ -17,9 +17,9 @@ from nnrg.core.io import dump_yaml
 
 HEADER = (
     "# Generated from the stages' declarations (STAGE in each stage module) by\n"
-    "# `python -m nnrg dvc-yaml`; do not edit. One stage per job, run as `python -m nnrg <stage>`,\n"
-    "# reading its own params sections. Figures, tables, curves, records and metrics are committed\n"
-    "# (cache: false); data and models live in the DVC cache.\n"
+    "# `python -m nnrg dvc-yaml`; do not edit. One stage per job, run as\n"
+    "# `python -m nnrg <stage>`, reading its own params sections. Figures, tables, curves,\n"
+    "# records and metrics are committed (cache: false); data and models live in the DVC cache.\n"
 )
 
 

@@ -3,10 +3,10 @@ print, written to ``reports/metrics/<stage>.json`` next to the stage's full reco
 ``reports/records/<stage>.json`` (every result, lists and nested tables included, which the
 claims and the regression gate read).
 
-Each stage declares the dotted keys of its record (``StageSpec.headline``). A key absent from a record (a profile that does
-not compute it) or a value that is not a finite number is left out of the headline file, so
-DVC never meets a value it cannot parse; ``tests/test_headline.py`` checks that every key
-exists in the committed default records.
+Each stage declares the dotted keys of its record (``StageSpec.headline``). A key absent
+from a record (a profile that does not compute it) or a value that is not a finite number is
+left out of the headline file, so DVC never meets a value it cannot parse; the headline tests
+check that every key exists in the committed default records.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ study-002 training stage's params."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from nnrg.core.params import ParamsError, param
+from nnrg.core.params import param
 
 OPTIMIZERS = ("adam", "sgd")  # sgd: plain mini-batch gradient descent (no momentum)
 

@@ -42,7 +42,7 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
 
 
 def status_key(status: str) -> str:
-    """A status as a metric key: spaces to underscores (``not reproduced`` -> ``not_reproduced``)."""
+    """A status as a metric key, spaces as underscores (``not reproduced``: ``not_reproduced``)."""
     return status.replace(" ", "_")
 
 

@@ -1,4 +1,4 @@
-"""Training batched HNNs and iterative magnitude pruning with rewinding (thesis Algorithm 1).
+"""Iterative magnitude pruning with rewinding (thesis Algorithm 1): prune, rewind, train.
 
 Each IMP iteration: rewind every surviving weight (and every bias) to its initial value, train,
 record the loss and the per-layer |m theta| sums, then prune the chosen layers of each replica
@@ -10,7 +10,6 @@ Biases are never pruned. Replica groups let one batched model run several prunin
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,202 +20,50 @@ from nnrg.core.devices import uniform
 from nnrg.studies.imp_hnn.hnn import (
     LAYERS,
     BatchedHNN,
-    Tensors,
     assign_replicas,
     from_state_arrays,
-    network,
     replica_subset,
-    residual_loss,
-    solution,
     state_arrays,
-    with_initial_condition,
 )
 from nnrg.studies.imp_hnn.masks import keep_largest, scheduled_keep
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, train_hnn
 
-PRUNE_METHODS = ("magnitude", "random", "layer_normalised")
-
-
-@dataclass(frozen=True)
-class HnnProblem:
-    """An initial-value problem for the HNN: vector field, energy, z0 and the span [0, t_max]."""
-
-    field: Callable
-    energy: Callable
-    z0: torch.Tensor
-    t_max: float
+Scores = list[torch.Tensor]
+ScoreFn = Callable[[list[torch.Tensor], list[torch.Tensor], torch.Generator], Scores]
 
 
-@dataclass(frozen=True)
-class HnnTraining:
-    """Adam on the Hamilton residual; lr decays from ``lr`` to ``lr_final`` (cosine) or stays.
-
-    ``energy_weight`` > 0 adds the original HNN's energy-conservation penalty
-    mean((H(z(t)) - H(z0))^2) with that weight.
-    """
-
-    epochs: int
-    lr: float
-    lr_final: float
-    schedule: str  # "cosine" | "constant"
-    n_points: int
-    seed: int
-    adam_betas: tuple[float, float] | list[float] = (0.9, 0.999)
-    time_noise: str = "uniform_clamped"  # "none" | "uniform_clamped" | "gaussian_reflected"
-    time_noise_scale: float = 0.5  # grid spacings: uniform half-width, Gaussian std
-    keep: str = "last_epoch"  # "last_epoch" | "best_of_final"
-    keep_fraction: float = 0.2
-    energy_weight: float = 0.0
-    compiled: bool = False  # torch.compile'd loss and fused Adam (see train_hnn)
+def magnitude_scores(weights: Scores, initial: Scores, gen: torch.Generator) -> Scores:
+    """IMP: rank by |theta| (the trained weights; :func:`keep_largest` takes |score|)."""
+    return [w.detach() for w in weights]
 
 
-def learning_rate(tr: HnnTraining, epoch: int) -> float:
-    """The schedule's learning rate at ``epoch``."""
-    if tr.schedule == "constant":
-        return tr.lr
-    if tr.schedule == "cosine":
-        return tr.lr_final + 0.5 * (tr.lr - tr.lr_final) * (
-            1 + math.cos(math.pi * epoch / tr.epochs)
-        )
-    raise ValueError(f"schedule must be 'cosine' or 'constant', got {tr.schedule!r}")
+def random_scores(weights: Scores, initial: Scores, gen: torch.Generator) -> Scores:
+    """Control: uniform random scores (drawn on the CPU generator, so every device prunes
+    alike): removes weights at random at the same rate."""
+    return [uniform(w.shape, gen, w) for w in weights]
 
 
-def perturbed_times(
-    grid: torch.Tensor, t_max: float, tr: HnnTraining, gen: torch.Generator
-) -> torch.Tensor:
-    """This epoch's evaluation times: the grid, moved by ``tr.time_noise`` with
-    ``tr.time_noise_scale`` grid spacings.
-
-    ``uniform_clamped``: uniform in +- scale spacings, clamped to [0, t_max].
-    ``gaussian_reflected``: Gaussian with standard deviation scale spacings, reflected at 0 and
-    t_max (Mattheakis et al.'s ``perturbPoints``; their code also moves the third point to
-    t = 1, which is not copied).
-    """
-    dt = t_max / max(tr.n_points - 1, 1)
-    if tr.time_noise == "none":
-        return grid
-    if tr.time_noise == "uniform_clamped":
-        u = uniform((tr.n_points,), gen, grid) - 0.5
-        return (grid + u * (2 * tr.time_noise_scale * dt)).clamp(0.0, t_max)
-    if tr.time_noise == "gaussian_reflected":
-        noise = torch.randn(tr.n_points, generator=gen, device=gen.device).to(grid.device)
-        t = grid + noise * (tr.time_noise_scale * dt)
-        t = torch.where(t < 0, -t, t)
-        return torch.where(t > t_max, 2 * t_max - t, t).clamp(0.0, t_max)
-    raise ValueError(f"time_noise must be one of none, uniform_clamped, gaussian_reflected, "
-                     f"got {tr.time_noise!r}")  # fmt: skip
+def layer_normalised_scores(weights: Scores, initial: Scores, gen: torch.Generator) -> Scores:
+    """Control: |theta| / (std of the layer's initial weights, per replica), so no layer is
+    pruned first merely for its initialisation scale."""
+    scale = [w0.reshape(w0.shape[0], -1).std(dim=1) for w0 in initial]
+    return [w.detach() / c[:, None, None] for w, c in zip(weights, scale, strict=True)]
 
 
-class BestOfWindow:
-    """Per replica, the parameters with the lowest training loss seen in the final
-    ``fraction`` of epochs (epoch > (1 - fraction) * epochs, as Mattheakis et al.'s code), kept
-    as they were when that loss was evaluated, i.e. before the optimizer step."""
-
-    def __init__(self, model: BatchedHNN, epochs: int, fraction: float) -> None:
-        self.model, self.start = model, (1.0 - fraction) * epochs
-        self.best = torch.full(
-            (model.n_replicas,), math.inf, dtype=torch.float64, device=model.device
-        )
-        self.weights = {n: w.detach().clone() for n, w in model.weights.items()}
-        self.biases = {n: b.detach().clone() for n, b in model.biases.items()}
-
-    def offer(self, epoch: int, loss: torch.Tensor) -> None:
-        """Record the current parameters of every replica whose ``loss`` ``(R,)`` improved."""
-        if epoch <= self.start:
-            return
-        better = loss.detach().double() < self.best
-        if bool(better.any()):
-            self.best = torch.where(better, loss.detach().double(), self.best)
-            for n in self.weights:
-                self.weights[n][better] = self.model.weights[n].detach()[better]
-                self.biases[n][better] = self.model.biases[n].detach()[better]
-
-    def restore(self) -> None:
-        """Load the kept parameters into the model (replicas never offered keep their last)."""
-        seen = torch.isfinite(self.best)
-        with torch.no_grad():
-            for n in self.weights:
-                self.model.weights[n][seen] = self.weights[n][seen]
-                self.model.biases[n][seen] = self.biases[n][seen]
+PRUNING_SCORES: dict[str, ScoreFn] = {
+    "magnitude": magnitude_scores,
+    "random": random_scores,
+    "layer_normalised": layer_normalised_scores,
+}
+"""Pruning strategies by name (a ``PruneGroup.method``): IMP and its two retrained controls."""
 
 
-def loss_of_parts(
-    weights: Tensors,
-    masks: Tensors,
-    biases: Tensors,
-    t: torch.Tensor,
-    problem: HnnProblem,
-    energy_weight: float,
-) -> torch.Tensor:
-    """Residual loss per replica ``(R,)`` of the masked network given by its tensors (the
-    function that is compiled), plus the weighted energy penalty if asked."""
-    z, dz = with_initial_condition(*network(weights, masks, biases, t), t, problem.z0)
-    loss = residual_loss(problem.field, t, z, dz)
-    if energy_weight > 0:
-        drift = problem.energy(z) - problem.energy(problem.z0)
-        loss = loss + energy_weight * (drift**2).mean(dim=1)
-    return loss
-
-
-_COMPILED: dict[str, Callable] = {}
-
-
-def compiled_loss() -> Callable:
-    """:func:`loss_of_parts` under ``torch.compile`` (static shapes: one compilation per
-    replica count and grid; built on first use)."""
-    if "loss" not in _COMPILED:
-        _COMPILED["loss"] = torch.compile(loss_of_parts, dynamic=False)
-    return _COMPILED["loss"]
-
-
-def train_hnn(
-    model: BatchedHNN,
-    problem: HnnProblem,
-    tr: HnnTraining,
-    progress: Callable[[int], None] | None = None,
-    trace: list[np.ndarray] | None = None,
-) -> np.ndarray:
-    """Train all replicas at once; returns each kept network's residual loss on the grid.
-
-    The loss summed over replicas has, for each replica, exactly that replica's gradient, so
-    batching changes no replica's trajectory. Time points are perturbed each epoch
-    (:func:`perturbed_times`); the kept network is the last or the best of the final window
-    (:class:`BestOfWindow`). ``trace`` (if given) receives each epoch's training loss ``(R,)``.
-    """
-    gen = torch.Generator().manual_seed(tr.seed)
-    params = [p for p in model.parameters() if p.requires_grad]
-    betas = (float(tr.adam_betas[0]), float(tr.adam_betas[1]))
-    # compiled: the loss under torch.compile and Adam's fused kernel (numbers differ from the
-    # eager path in the last digits; the committed result sets are eager)
-    opt = torch.optim.Adam(params, lr=tr.lr, betas=betas, fused=True if tr.compiled else None)
-    loss_fn = compiled_loss() if tr.compiled else loss_of_parts
-    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
-    keeper = (
-        BestOfWindow(model, tr.epochs, tr.keep_fraction) if tr.keep == "best_of_final" else None
-    )
-    for epoch in range(tr.epochs):
-        for group in opt.param_groups:
-            group["lr"] = learning_rate(tr, epoch)
-        t = perturbed_times(grid, problem.t_max, tr, gen)
-        per_replica = loss_fn(*model.parts(), t, problem, tr.energy_weight)
-        if keeper is not None:
-            keeper.offer(epoch, per_replica)
-        if trace is not None:
-            trace.append(per_replica.detach().cpu().numpy().copy())
-        opt.zero_grad()
-        per_replica.sum().backward()
-        opt.step()
-        if progress is not None:
-            progress(epoch)
-    if keeper is not None:
-        keeper.restore()
-    return evaluate_hnn(model, problem, grid)
-
-
-def evaluate_hnn(model: BatchedHNN, problem: HnnProblem, t: torch.Tensor) -> np.ndarray:
-    """Residual loss per replica on times ``t`` (forward mode needs no autograd here)."""
-    with torch.no_grad():
-        z, dz = solution(model, t, problem.z0)
-        return residual_loss(problem.field, t, z, dz).cpu().numpy()
+def pruning_score(name: str) -> ScoreFn:
+    """The score function of strategy ``name``; an unknown name lists the valid ones."""
+    try:
+        return PRUNING_SCORES[name]
+    except KeyError:
+        raise ValueError(f"method must be one of {tuple(PRUNING_SCORES)}, got {name!r}") from None
 
 
 @dataclass(frozen=True)
@@ -240,8 +87,7 @@ class PruneGroup:
     def __post_init__(self) -> None:
         if not 0.0 < self.fraction < 1.0:
             raise ValueError(f"fraction must be in (0, 1), got {self.fraction}")
-        if self.method not in PRUNE_METHODS:
-            raise ValueError(f"method must be one of {PRUNE_METHODS}, got {self.method!r}")
+        pruning_score(self.method)  # an unknown strategy fails here, naming the valid ones
         unknown = set(self.layers) - set(LAYERS)
         if unknown or not self.layers:
             raise ValueError(f"layers must be a non-empty subset of {LAYERS}, got {self.layers}")
@@ -363,17 +209,11 @@ def layer_magnitudes(model: BatchedHNN) -> np.ndarray:
 
 def _scores(
     model: BatchedHNN, group: PruneGroup, init_w: dict[str, torch.Tensor], gen: torch.Generator
-) -> list[torch.Tensor]:
+) -> Scores:
     rows = slice(group.start, group.stop)
-    if group.method == "random":
-        return [uniform(model.weights[n][rows].shape, gen, model.weights[n]) for n in group.layers]
-    scores = [model.weights[n][rows].detach() for n in group.layers]
-    if group.method == "layer_normalised":
-        scale = [
-            init_w[n][rows].reshape(group.stop - group.start, -1).std(dim=1) for n in group.layers
-        ]
-        scores = [s / c[:, None, None] for s, c in zip(scores, scale, strict=True)]
-    return scores
+    weights = [model.weights[n][rows] for n in group.layers]
+    initial = [init_w[n][rows] for n in group.layers]
+    return pruning_score(group.method)(weights, initial, gen)
 
 
 def active_rows(groups: list[PruneGroup], iteration: int) -> list[int]:
@@ -424,7 +264,7 @@ def imp(
     init_w = {n: w.detach().clone() for n, w in model.weights.items()}
     init_b = {n: b.detach().clone() for n, b in model.biases.items()}
     gen = torch.Generator().manual_seed(tr.seed + 1)  # CPU: the same masks on every device
-    grid = torch.linspace(0.0, problem.t_max, tr.n_points, device=model.device)
+    grid = torch.linspace(0.0, problem.t_max, tr.recipe.n_points, device=model.device)
     sizes = {n: model.masks[n][0].numel() for n in LAYERS}
     losses, mags, dens, layer_dens = [], [], [], []
     packed: dict[str, list[np.ndarray]] = {n: [] for n in LAYERS}
@@ -505,28 +345,6 @@ def imp_binned(
     units = [({k: v[b.rows] for k, v in arrays.items()}, problem, tr, b.groups, n_iterations,
               retrain) for b in plan]  # fmt: skip
     return scatter_results(run(imp_bin, units), [b.rows for b in plan], model.n_replicas)
-
-
-def train_part(arrays: dict[str, np.ndarray], problem: HnnProblem, tr: HnnTraining) -> np.ndarray:
-    """:func:`train_hnn` of a model built from state ``arrays`` (a unit of
-    :func:`train_split`): the kept networks' losses."""
-    return train_hnn(from_state_arrays(arrays).to(problem.z0.device), problem, tr)
-
-
-def train_split(
-    model: BatchedHNN,
-    problem: HnnProblem,
-    tr: HnnTraining,
-    n_units: int,
-    run: Callable[[Callable, list[tuple]], list],
-) -> np.ndarray:
-    """:func:`train_hnn`'s losses, the replicas split into ``n_units`` consecutive blocks that
-    ``run`` computes (as in :func:`imp_binned`; the time points are drawn alike in every block,
-    so the losses are the whole batch's, byte for byte). The model itself is not trained."""
-    arrays = state_arrays(model)
-    blocks = np.array_split(np.arange(model.n_replicas), max(1, min(n_units, model.n_replicas)))
-    units = [({k: v[b] for k, v in arrays.items()}, problem, tr) for b in blocks]
-    return np.concatenate(run(train_part, units))
 
 
 def unpack_masks(

@@ -9,27 +9,6 @@ from __future__ import annotations
 import torch
 
 
-def n_to_prune(n_remaining: torch.Tensor, fraction: float) -> torch.Tensor:
-    """round(fraction * remaining) per replica (the thesis's x% of the remaining weights)."""
-    return torch.round(n_remaining.double() * fraction).long()
-
-
-def prune_smallest(
-    weights: list[torch.Tensor], masks: list[torch.Tensor], fraction: float
-) -> list[torch.Tensor]:
-    """New masks without the ``fraction`` smallest |w| among the surviving weights.
-
-    ``weights`` / ``masks``: tensors ``(R, ...)`` ranked *jointly* (one global threshold per
-    replica across all of them); pass a single layer for layer-wise pruning. Ties are broken by
-    position, so exactly round(fraction * remaining) weights go per replica.
-    """
-    if not 0.0 <= fraction < 1.0:
-        raise ValueError(f"fraction must be in [0, 1), got {fraction}")
-    n_rep = masks[0].shape[0]
-    remaining = torch.cat([m.reshape(n_rep, -1) for m in masks], dim=1).sum(dim=1)
-    return keep_largest(weights, masks, remaining - n_to_prune(remaining, fraction))
-
-
 def keep_largest(
     scores: list[torch.Tensor], masks: list[torch.Tensor], n_keep: torch.Tensor
 ) -> list[torch.Tensor]:
@@ -65,19 +44,3 @@ def scheduled_keep(n_weights: int, fraction: float, step: int) -> int:
     is 0 (the 50-weight input layer at x = 1%) and step-wise pruning would never start.
     """
     return int(round(n_weights * (1.0 - fraction) ** step))
-
-
-def density(masks: list[torch.Tensor]) -> torch.Tensor:
-    """Fraction of surviving weights per replica across ``masks``, ``(R,)``."""
-    n_rep = masks[0].shape[0]
-    kept = torch.stack([m.reshape(n_rep, -1).sum(dim=1) for m in masks]).sum(dim=0)
-    total = sum(m[0].numel() for m in masks)
-    return kept.double() / total
-
-
-def random_prune(
-    masks: list[torch.Tensor], fraction: float, generator: torch.Generator
-) -> list[torch.Tensor]:
-    """Control: remove round(fraction * remaining) surviving weights uniformly at random."""
-    noise = [torch.rand(m.shape, generator=generator).to(m.device) for m in masks]
-    return prune_smallest(noise, masks, fraction)

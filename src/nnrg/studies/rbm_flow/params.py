@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nnrg.core.params import ParamsError, param
+from nnrg.core.params import param
 from nnrg.training.params import TrainingParams
 
 

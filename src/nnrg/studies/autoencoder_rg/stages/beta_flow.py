@@ -57,7 +57,8 @@ STAGE = StageSpec(
     plots={
         "beta_flow": Plot(
             "nnrg_beta_flow",
-            "Study 001: the beta-flow beta -> beta' of autoencoder outputs and of decimation (dashed: beta' = beta)",
+            "Study 001: the beta-flow beta -> beta' of autoencoder outputs and of decimation "
+            "(dashed: beta' = beta)",
             "beta",
             {
                 "reports/plots/beta_flow.csv": [

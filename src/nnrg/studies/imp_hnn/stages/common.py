@@ -7,15 +7,13 @@ import numpy as np
 import torch
 
 from nnrg.core.io import read_npz
-from nnrg.core.params import library_config
 from nnrg.core.stage import Stage
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, solution
-from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, ImpResult, PruneGroup, imp, imp_binned
+from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup, imp, imp_binned
 from nnrg.studies.imp_hnn.params import DynamicsParams, HnnTrainingParams
 from nnrg.studies.imp_hnn.systems import get_system
-
-SYSTEMS = ("oscillator", "henon_heiles")
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining
 
 # The one fact of the training method that no param selects: the loss is the thesis's
 # (eqs. 45 / 49, see ``models.hnn.residual_loss``). Optimizer betas, time noise and the network
@@ -35,7 +33,7 @@ def problem(dynamics: DynamicsParams, name: str, device: torch.device | str = "c
 def training(stage: Stage, cfg: HnnTrainingParams, seed: int) -> HnnTraining:
     """The library's training recipe from a params section, with the stage's seed and the
     pipeline's compile setting (``stage.compiled``)."""
-    return library_config(HnnTraining, cfg, seed=seed, compiled=stage.compiled)
+    return HnnTraining(cfg, seed, compiled=stage.compiled)
 
 
 def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> BatchedHNN:

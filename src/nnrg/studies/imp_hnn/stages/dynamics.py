@@ -10,7 +10,7 @@ from nnrg.core.stage import Stage
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn import plots as plots_hnn
 from nnrg.studies.imp_hnn.params import DynamicsParams
-from nnrg.studies.imp_hnn.systems import get_system, reference_trajectory
+from nnrg.studies.imp_hnn.systems import SYSTEMS, get_system, reference_trajectory
 
 STAGE = StageSpec(
     "dynamics",
@@ -25,9 +25,6 @@ STAGE = StageSpec(
         "henon_heiles.max_energy_drift",
     ),
 )
-
-
-SYSTEMS = ("oscillator", "henon_heiles")
 
 
 def main() -> None:

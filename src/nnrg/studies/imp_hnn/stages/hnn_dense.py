@@ -13,18 +13,17 @@ from nnrg.numerics.stats import mean_of_replicas, median_of_replicas, outliers
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn import plots as plots_hnn
 from nnrg.studies.imp_hnn.hnn import state_arrays
-from nnrg.studies.imp_hnn.imp import train_hnn
 from nnrg.studies.imp_hnn.params import DynamicsParams, HnnDenseParams
 from nnrg.studies.imp_hnn.stages.common import (
     METHOD,
-    SYSTEMS,
     new_model,
     problem,
     reference,
     trajectory_errors,
 )
 from nnrg.studies.imp_hnn.stages.common import training as training_recipe
-from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.systems import SYSTEMS, get_system
+from nnrg.studies.imp_hnn.training import train_hnn
 
 STAGE = StageSpec(
     "hnn_dense",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg.core.declare import Plot, StageSpec
-from nnrg.core.io import replace_dir, write_csv, write_figure, write_npz
+from nnrg.core.io import replace_dir, write_csv, write_figure
 from nnrg.core.stage import Stage
 from nnrg.numerics.stats import mean_of_replicas
 from nnrg.studies.imp_hnn import paths
@@ -33,17 +33,38 @@ from nnrg.studies.imp_hnn.analysis.sigma import (
     step_sigma_rows,
     windowed_sigmas,
 )
+from nnrg.studies.imp_hnn.archive import ImpArchive
 from nnrg.studies.imp_hnn.hnn import LAYERS, state_arrays, tiled
 from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup
 from nnrg.studies.imp_hnn.params import DynamicsParams, ImpGlobalParams
 from nnrg.studies.imp_hnn.stages.common import (
     METHOD,
-    SYSTEMS,
     new_model,
     problem,
     run_imp,
     training,
 )
+from nnrg.studies.imp_hnn.systems import SYSTEMS
+
+IMP_LOSS_VS_DENSITY_PLOT = Plot(
+    "nnrg_loss_vs_density",
+    "Study 000: loss vs density under whole-model IMP and its controls (default profile)",
+    "density",
+    {"reports/plots/imp_global.csv": "loss"},
+    "density (fraction of weights kept)",
+    "loss (geometric mean over replicas, band ± s.e.)",
+)
+
+IMP_SIGMA_VS_ITERATION_PLOT = Plot(
+    "nnrg_sigma_steps",
+    "Study 000: per-step layer exponent sigma_i = log_c(M_i(n+1)/M_i(n)) vs IMP step "
+    "(default profile)",
+    "step",
+    {"reports/plots/imp_sigma_steps.csv": "sigma"},
+    "IMP step n",
+    "sigma_i at step n (mean ± s.e. over replicas)",
+)
+
 
 STAGE = StageSpec(
     "imp_global",
@@ -73,37 +94,15 @@ STAGE = StageSpec(
         "training": {"oscillator": {"epochs": 5}, "henon_heiles": {"epochs": 5}},
     },
     plots={
-        "imp_loss_vs_density": Plot(
-            "nnrg_loss_vs_density",
-            "Study 000: loss vs density under whole-model IMP and its controls (default profile)",
-            "density",
-            {"reports/plots/imp_global.csv": "loss"},
-            "density (fraction of weights kept)",
-            "loss (geometric mean over replicas, band ± s.e.)",
-        ),
-        "imp_loss_vs_density_paper_budget": Plot(
-            "nnrg_loss_vs_density",
+        "imp_loss_vs_density": IMP_LOSS_VS_DENSITY_PLOT,
+        "imp_loss_vs_density_paper_budget": IMP_LOSS_VS_DENSITY_PLOT.in_result_set(
+            "paper_budget",
             "Study 000: loss vs density, paper-budget result set (thesis recipe, 20 % per step)",
-            "density",
-            {"results/paper_budget/reports/plots/imp_global.csv": "loss"},
-            "density (fraction of weights kept)",
-            "loss (geometric mean over replicas, band ± s.e.)",
         ),
-        "imp_sigma_vs_iteration": Plot(
-            "nnrg_sigma_steps",
-            "Study 000: per-step layer exponent sigma_i = log_c(M_i(n+1)/M_i(n)) vs IMP step (default profile)",
-            "step",
-            {"reports/plots/imp_sigma_steps.csv": "sigma"},
-            "IMP step n",
-            "sigma_i at step n (mean ± s.e. over replicas)",
-        ),
-        "imp_sigma_vs_iteration_paper_budget": Plot(
-            "nnrg_sigma_steps",
+        "imp_sigma_vs_iteration": IMP_SIGMA_VS_ITERATION_PLOT,
+        "imp_sigma_vs_iteration_paper_budget": IMP_SIGMA_VS_ITERATION_PLOT.in_result_set(
+            "paper_budget",
             "Study 000: per-step layer exponent vs IMP step, paper-budget result set",
-            "step",
-            {"results/paper_budget/reports/plots/imp_sigma_steps.csv": "sigma"},
-            "IMP step n",
-            "sigma_i at step n (mean ± s.e. over replicas)",
         ),
     },
 )
@@ -208,15 +207,7 @@ def save_masks(stage: Stage, all_results: dict) -> None:
 
     def build(tmp):
         for name, (results, initial) in all_results.items():
-            arrays = {f"initial_{k}": v for k, v in initial.items()}
-            for method, res in results.items():
-                arrays.update({
-                    f"{method}_density": res.density,
-                    f"{method}_loss": res.loss,
-                    f"{method}_layer_magnitude": res.layer_magnitude,
-                    **{f"{method}_mask_{n}": b for n, b in res.masks.items()},
-                })  # fmt: skip
-            write_npz(tmp / f"{name}.npz", **arrays)
+            ImpArchive(initial, results).save(tmp / f"{name}.npz")
 
     replace_dir(stage.path(paths.IMP_GLOBAL), build)
     stage.add_artifact(stage.path(paths.IMP_GLOBAL), "masks")

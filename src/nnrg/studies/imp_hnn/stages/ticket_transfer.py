@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnrg.core.declare import Plot, StageSpec, record_path
-from nnrg.core.io import read_json, read_npz, write_csv, write_figure
+from nnrg.core.io import read_json, write_csv, write_figure
 from nnrg.core.stage import Stage
 from nnrg.numerics.stats import Estimate, difference
 from nnrg.studies.imp_hnn import paths
@@ -23,11 +23,22 @@ from nnrg.studies.imp_hnn.analysis.imp_scaling import (
     transfer_comparison,
 )
 from nnrg.studies.imp_hnn.analysis.transfer_readouts import figure_readouts
+from nnrg.studies.imp_hnn.archive import ImpArchive
 from nnrg.studies.imp_hnn.hnn import LAYERS, BatchedHNN, from_state_arrays
-from nnrg.studies.imp_hnn.imp import train_hnn, train_split, unpack_masks
 from nnrg.studies.imp_hnn.params import DynamicsParams, ImpGlobalParams, TicketTransferParams
 from nnrg.studies.imp_hnn.stages.common import METHOD, problem, training
+from nnrg.studies.imp_hnn.training import train_hnn, train_split
 from nnrg.studies.imp_hnn.transfer import STRATEGIES, map_output_mask, random_like
+
+TICKET_TRANSFER_VS_DENSITY_PLOT = Plot(
+    "nnrg_transfer_vs_density",
+    "Study 000: ticket transfer between the oscillator and Henon-Heiles (default profile)",
+    "density",
+    {"reports/plots/ticket_transfer.csv": "loss"},
+    "density (fraction of weights kept)",
+    "target loss (geometric mean, band ± s.e.)",
+)
+
 
 STAGE = StageSpec(
     "ticket_transfer",
@@ -53,21 +64,9 @@ STAGE = StageSpec(
         "transfer_beats_random_both",
     ),
     plots={
-        "ticket_transfer_vs_density": Plot(
-            "nnrg_transfer_vs_density",
-            "Study 000: ticket transfer between the oscillator and Henon-Heiles (default profile)",
-            "density",
-            {"reports/plots/ticket_transfer.csv": "loss"},
-            "density (fraction of weights kept)",
-            "target loss (geometric mean, band ± s.e.)",
-        ),
-        "ticket_transfer_vs_density_paper_budget": Plot(
-            "nnrg_transfer_vs_density",
-            "Study 000: ticket transfer, paper-budget result set",
-            "density",
-            {"results/paper_budget/reports/plots/ticket_transfer.csv": "loss"},
-            "density (fraction of weights kept)",
-            "target loss (geometric mean, band ± s.e.)",
+        "ticket_transfer_vs_density": TICKET_TRANSFER_VS_DENSITY_PLOT,
+        "ticket_transfer_vs_density_paper_budget": TICKET_TRANSFER_VS_DENSITY_PLOT.in_result_set(
+            "paper_budget", "Study 000: ticket transfer, paper-budget result set"
         ),
     },
 )
@@ -82,18 +81,9 @@ MAIN_VARIANTS = (
 )
 
 
-def imp_record(stage: Stage, system: str) -> dict[str, np.ndarray]:
-    """The imp_global arrays of ``system``: initial weights, IMP masks, densities, losses."""
-    names = [
-        "imp_density",
-        "imp_loss",
-        *[
-            f"{kind}_{n}"
-            for n in LAYERS
-            for kind in ("imp_mask", "initial_mask", "initial_weight", "initial_bias")
-        ],
-    ]
-    return read_npz(stage.path(f"{paths.IMP_GLOBAL}/{system}.npz"), require=dict.fromkeys(names))
+def imp_archive(stage: Stage, system: str) -> ImpArchive:
+    """The imp_global run of ``system``: initial network and the IMP result."""
+    return ImpArchive.load(stage.path(f"{paths.IMP_GLOBAL}/{system}.npz"))
 
 
 def mapped_variants(
@@ -116,28 +106,26 @@ def mapped_variants(
     return variants
 
 
-def transfer_model(tgt: dict, variants: dict, n_d: int, r: int) -> BatchedHNN:
+def transfer_model(tgt: ImpArchive, variants: dict, n_d: int, r: int) -> BatchedHNN:
     """One batched model: every variant's masks at every density on the target's own initial
     weights (replica j of each copy rewinds to the target's replica j)."""
     copies = len(variants) * n_d
     arrays = {}
     for n in LAYERS:
-        arrays[f"weight_{n}"] = np.tile(tgt[f"initial_weight_{n}"], (copies, 1, 1))
-        arrays[f"bias_{n}"] = np.tile(tgt[f"initial_bias_{n}"], (copies, 1))
+        arrays[f"weight_{n}"] = np.tile(tgt.initial[f"weight_{n}"], (copies, 1, 1))
+        arrays[f"bias_{n}"] = np.tile(tgt.initial[f"bias_{n}"], (copies, 1))
         stacked = np.stack([v[n] for v in variants.values()])  # (V, n_d, R, ...)
         arrays[f"mask_{n}"] = stacked.reshape(copies * r, *stacked.shape[3:])
     return from_state_arrays(arrays)
 
 
-def source_masks(stage: Stage, src: dict, tgt: dict) -> tuple[np.ndarray, dict]:
+def source_masks(stage: Stage, src: ImpArchive, tgt: ImpArchive) -> tuple[np.ndarray, dict]:
     """The IMP iterations used (every ``every``-th and the last) and the mapped masks."""
     p = stage.section
-    n_iter = src["imp_density"].shape[0]
+    n_iter = src.results["imp"].density.shape[0]
     picked = np.unique(np.r_[np.arange(0, n_iter, p.every), n_iter - 1])
-    shapes = {n: src[f"initial_mask_{n}"].shape[1:] for n in LAYERS}
-    unpacked = unpack_masks({n: src[f"imp_mask_{n}"] for n in LAYERS}, shapes)
-    masks = {n: m[picked] for n, m in unpacked.items()}
-    dim_target = tgt["initial_weight_output"].shape[-1]
+    masks = src.masks("imp").at(picked)
+    dim_target = tgt.shapes["output"][-1]
     rng = np.random.default_rng(p.seed)
     return picked, mapped_variants(masks, dim_target, p.controls, rng)
 
@@ -145,7 +133,7 @@ def source_masks(stage: Stage, src: dict, tgt: dict) -> tuple[np.ndarray, dict]:
 def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
     """Train every mapped mask on ``target``; curves, metrics and CSV rows for one direction."""
     p, gp = stage.section, stage.params.imp_global
-    src, tgt = imp_record(stage, source), imp_record(stage, target)
+    src, tgt = imp_archive(stage, source), imp_archive(stage, target)
     picked, variants = source_masks(stage, src, tgt)
     n_d, r = len(picked), variants[next(iter(variants))]["input"].shape[1]
     model = transfer_model(tgt, variants, n_d, r)
@@ -159,12 +147,13 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
                            lambda fn, units: stage.run_units(fn, units, desc))  # fmt: skip
     else:
         desc = f"{SHORT[source]} -> {SHORT[target]}: {model.n_replicas} nets at once"
-        bar = stage.progress(total=tr.epochs, desc=desc)
+        bar = stage.progress(total=tr.recipe.epochs, desc=desc)
         loss = train_hnn(model, prob, tr, progress=lambda _: bar.update())
         bar.close()
     loss = loss.reshape(len(variants), n_d, r)
-    direct, density = tgt["imp_loss"][picked], src["imp_density"][picked].mean(axis=1)
-    dense = float(np.exp(np.log(tgt["imp_loss"][0]).mean()))
+    direct = tgt.results["imp"].loss[picked]
+    density = src.results["imp"].density[picked].mean(axis=1)
+    dense = float(np.exp(np.log(tgt.results["imp"].loss[0]).mean()))
     curves = {"direct IMP on target": loss_curve(density, direct)}
     ticket = anchored_ticket_density(density, direct, dense, p.ticket_factor)
     metrics: dict = {"densities": int(n_d), "target_dense_loss": dense}

@@ -6,7 +6,8 @@ Gaussian integrals, E[prod_k g(x_k)] = exp(sW^2 S^2 / 2 + n^2 sb^2 / 2 - n sb^2 
 (S = sum x_k, Q = sum x_k^2), and E[W1^2m] = (2m - 1)!! (sW^2 / N)^m. Hence, exactly,
   Delta G^(4) = kappa_4                           = O(1/N),
   Delta G^(6) = kappa_6 + sum_15 kappa_4 K        = O(1/N) + O(1/N^2),
-and the couplings follow from their definitions (``nnrg.studies.nn_qft.analysis.couplings.analyse``).
+and the couplings follow from their definitions
+(``nnrg.studies.nn_qft.analysis.couplings.analyse``).
 """
 
 from __future__ import annotations

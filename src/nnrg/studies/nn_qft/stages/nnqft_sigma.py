@@ -2,7 +2,8 @@
 
 Claimed: log u4 = (4 - d_in) log sW + const and log u6 = (6 - 2 d_in) log sW + const, d_in = 1.
 Slopes are fitted in eq. 8's normalisation and in the flow equation's (couplings times powers
-of Z0^-1, ``nnrg.studies.nn_qft.analysis.flow_field``), and the truncated flow equation is solved from the UV.
+of Z0^-1, ``nnrg.studies.nn_qft.analysis.flow_field``), and the truncated flow equation is
+solved from the UV.
 """
 
 from __future__ import annotations

@@ -83,7 +83,8 @@ STAGE = StageSpec(
     plots={
         "rbm_ising_flow": Plot(
             "nnrg_rbm_flow",
-            "Study 002: RBM flows on Ising data, read by the temperature classifier (sampled CD, sampled flow)",
+            "Study 002: RBM flows on Ising data, read by the temperature classifier "
+            "(sampled CD, sampled flow)",
             "step",
             {"reports/plots/rbm_ising_flows.csv": "classifier"},
             "RBM flow step",
