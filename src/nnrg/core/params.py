@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, cast, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
 
@@ -27,11 +28,20 @@ def _bound(
     return {"lo": lo, "hi": hi, "lo_open": lo_open, "hi_open": hi_open, "choices": choices}
 
 
+def _copier(default: list | dict) -> Callable[[], list | dict]:
+    """A default factory: a fresh shallow copy of ``default`` (same type) per instance."""
+
+    def copy() -> list | dict:
+        return type(default)(default)
+
+    return copy
+
+
 def param(default: Any, lo: float | None = None, hi: float | None = None, **kw: Any) -> Any:
     """A dataclass field with a default and a validated range (or ``choices``)."""
     meta = _bound(lo, hi, **kw)
     if isinstance(default, list | dict):
-        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+        return field(default_factory=_copier(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -156,7 +166,7 @@ def build(cls: type, data: dict | None, prefix: str = "") -> Any:
         hint = hints[name]
         key = prefix + name
         if dataclasses.is_dataclass(hint):
-            kwargs[name] = build(hint, data[name], key + ".")
+            kwargs[name] = build(cast(type, hint), data[name], key + ".")
         else:
             kwargs[name] = _check_value(key, data[name], hint, dict(f.metadata))
     built = cls(**kwargs)

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tqdm import tqdm
 
@@ -172,7 +172,9 @@ class Stage:
         # the CPU is the reference: only a run on another device says so (CPU outputs stay
         # byte-identical to the code before the device setting existed)
         off_cpu = self._device is not None and self._device.type != "cpu"
-        used = {"device": self._device.type} if off_cpu else {}
+        used: dict[str, Any] = (
+            {"device": cast("torch.device", self._device).type} if off_cpu else {}
+        )
         used.update({"compiled": True} if self._compiled else {})
         facts = {f"{self.name}.method.{k}": v for k, v in {**used, **(method or {})}.items()}
         return {**self._logged_params(), **facts}

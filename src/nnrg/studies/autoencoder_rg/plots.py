@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from nnrg.core.figures import panel_grid, plt
@@ -37,7 +39,7 @@ def matrices(panels: list[np.ndarray], titles: list[str], ncols: int = 2):
 
 def curves(
     x: np.ndarray,
-    series: dict[str, tuple[np.ndarray, np.ndarray | None]],
+    series: Mapping[str, tuple[np.ndarray, np.ndarray | None]],
     xlabel: str,
     ylabel: str,
     identity: bool = False,

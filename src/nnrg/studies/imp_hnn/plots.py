@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from nnrg.core.figures import plt
@@ -27,7 +29,9 @@ def solver_vs_reference(
 
 
 def loss_vs_density(
-    panels: dict[str, dict[str, tuple[LossCurve, ScalingFit | None]]], xlabel: str, title: str
+    panels: Mapping[str, Mapping[str, tuple[LossCurve, ScalingFit | None]]],
+    xlabel: str,
+    title: str,
 ):
     """One log-log panel per key; in each, curves with bands, d_C marks and fitted slopes."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)

@@ -6,6 +6,7 @@ All linear, bias-free, hinge loss, L1 on the weights; lattices at beta = 0.4352.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import torch
@@ -104,7 +105,7 @@ def train_deep(stage: Stage, data: dict, L: int, tp: TrainingParams, tag: str = 
     return {"model1": model1, "model2": model2}, {"model1": h1, "model2": h2}
 
 
-def l1_sweep(stage: Stage, data: dict, splits: tuple, L: int) -> dict:
+def l1_sweep(stage: Stage, data: dict, splits: tuple[dict, dict, dict], L: int) -> dict:
     """Models 1 and 2 retrained at each ``l1_sweep`` strength: their losses with and without
     the penalty, and whether Model-1 < Model-2 holds (Model-3 needs no training at all: its
     layers are the shallow nets')."""
@@ -112,7 +113,7 @@ def l1_sweep(stage: Stage, data: dict, splits: tuple, L: int) -> dict:
     for l1 in stage.section.l1_sweep:
         tp = dataclasses.replace(stage.section.training, l1=float(l1))
         deep, _ = train_deep(stage, data, L, tp, tag=f" l1={l1:g}")
-        row = {name: losses(m, *splits, float(l1)) for name, m in deep.items()}
+        row: dict[str, Any] = {name: losses(m, *splits, float(l1)) for name, m in deep.items()}
         row["model1_below_model2"] = bool(row["model1"]["validation"] < row["model2"]["validation"])
         out[f"l1_{l1:g}".replace(".", "p").replace("-", "m")] = row
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnrg.numerics.stats import Estimate, mean_of_replicas
 
@@ -129,7 +130,7 @@ def sign_verdict(system_metrics: dict, layers: tuple[str, ...]) -> dict:
     }
 
 
-def identity_residual(shares: np.ndarray, sigma: np.ndarray, fraction: float) -> np.ndarray:
+def identity_residual(shares: np.ndarray, sigma: ArrayLike, fraction: float) -> np.ndarray:
     """Eq. 35's consistency: shares sum to one, so sum_i M_i(n) lambda_i = 1 at every step for
     the true lambda_i(n) = M_i(n+1) / M_i(n). A constant triple lambda_i = c^sigma_i is only
     consistent with the shares where sum_i M_i(n) c^sigma_i - 1 (returned, ``(..., n_iter)``)

@@ -86,8 +86,8 @@ def trajectory_errors(
     reference grid, plus the predicted states ``(R, T, dim)``."""
     t = torch.tensor(ref["t"], dtype=torch.float32, device=model.device)
     with torch.no_grad():
-        z, _ = solution(model, t, prob.z0)
-    z = z.double().cpu().numpy()
+        z_t, _ = solution(model, t, prob.z0)
+    z = z_t.double().cpu().numpy()
     half = z.shape[-1] // 2
     err = np.abs(z - ref["z"][None])
     energy = prob.energy(z)

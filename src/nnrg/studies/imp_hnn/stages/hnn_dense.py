@@ -4,7 +4,10 @@ the solver works, so the trajectory and energy errors are measured and logged.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from tqdm import tqdm
 
 from nnrg.core.declare import StageSpec
 from nnrg.core.io import write_figure, write_npz
@@ -50,6 +53,15 @@ STAGE = StageSpec(
 OUT = "models/hnn_dense"
 
 
+def epoch_ticks(bar: tqdm) -> Callable[[int], None]:
+    """``train_hnn``'s progress callback: one step of ``bar`` per epoch."""
+
+    def tick(_: int) -> None:
+        bar.update()
+
+    return tick
+
+
 def main() -> None:
     stage = Stage(STAGE)
     p = stage.section
@@ -64,7 +76,7 @@ def main() -> None:
             model,
             prob,
             training_recipe(stage, cfg, p.seed + k),
-            progress=lambda _, b=bar: b.update(),
+            progress=epoch_ticks(bar),
         )
         bar.close()
         errors = trajectory_errors(model, prob, refs[name])

@@ -11,6 +11,8 @@ The first three run batched in one model; the last needs no training.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nnrg.core.declare import Plot, StageSpec
@@ -236,6 +238,10 @@ def run_system(
 def main() -> None:
     stage = Stage(STAGE)
     p = stage.section
+    metrics: dict[str, Any]
+    curves: list[tuple]
+    table: list[tuple]
+    steps: list[tuple]
     all_results, metrics, curves, table, steps = {}, {}, [], [], []
     for k, name in enumerate(SYSTEMS):
         m, all_results[name] = run_system(stage, name, k, curves, table, steps)

@@ -8,6 +8,8 @@ kept. Loss is read against the pruned layer's own density.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nnrg.core.declare import Plot, StageSpec
@@ -134,6 +136,9 @@ def main() -> None:
     n_max = max(n for _, n in schedule)
     tr = training(stage, p.training, p.seed)
     result = run_imp(stage, tiled(base, len(pairs)), prob, tr, groups, n_max, label)
+    metrics: dict[str, Any]
+    rows: list[tuple]
+    masks: dict[str, dict[str, np.ndarray]]
     metrics, rows, masks = {}, [], {}
     for fraction, n_iter in schedule:
         metrics[rate_tag(fraction)] = rate_metrics(stage, result, pairs, fraction, n_iter, rows,

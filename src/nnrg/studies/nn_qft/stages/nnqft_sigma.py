@@ -8,6 +8,8 @@ solved from the UV.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 
 from nnrg.core.declare import Plot, StageSpec
@@ -71,7 +73,7 @@ def sweep_s_w(stage: Stage, s_b: float, width: int, cseed, arrays: dict, rows: l
         for n in (4, 6):
             arrays[f"{key}_sw{sw:g}_g{n}".replace(".", "p")] = green[n]
         result = analyse(green, points, combos, s_b, sw, width)
-        s = dict(result["summary"])
+        s = dict(cast("dict[str, Any]", result["summary"]))
         s["u4_sign"] = result["u4_sign"]
         summaries.append(s)
         u4, u6 = s["u4"], s["u6"]
@@ -150,6 +152,9 @@ def main() -> None:
     s_w = np.array(p.s_w_values)
     widths = [int(n) for n in p.widths]
     configs = [(sb, n) for sb in p.s_b_values for n in widths]
+    arrays: dict[str, np.ndarray]
+    metrics: dict[str, Any]
+    rows: list[tuple]
     arrays, metrics, rows, figures = {}, {"fits": {}, "points": {}}, [], {}
     seeds = np.random.SeedSequence(p.seed).spawn(len(configs))
     for (s_b, width), cseed in zip(configs, seeds, strict=True):

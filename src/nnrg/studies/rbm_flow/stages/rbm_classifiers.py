@@ -27,6 +27,7 @@ from nnrg.studies.rbm_flow.stages.common import (
     mnist_split,
     temperatures,
 )
+from nnrg.training.loop import History
 from nnrg.training.runs import fit, save_curves, save_model, validation_loss_plot
 
 STAGE = StageSpec(
@@ -76,7 +77,7 @@ def per_class_curves(
 
 def train_classifier(
     stage: Stage, system: str, x: np.ndarray, y: np.ndarray, n_classes: int, tp, label: str = ""
-) -> tuple[torch.nn.Module, object]:
+) -> tuple[torch.nn.Module, History]:
     """Seeded MLP fitted with cross-entropy on (x, y); returns the model and its history
     (``label``: the progress bar's name, ``system``'s by default)."""
     torch.manual_seed(tp.seed)
@@ -96,7 +97,7 @@ def train_classifier(
     return model, history
 
 
-def ising_classifier(stage: Stage, system: str, variant: str, tp) -> tuple[dict, object]:
+def ising_classifier(stage: Stage, system: str, variant: str, tp) -> tuple[dict, History]:
     """Train one temperature classifier (``variant``'s optimiser settings ``tp``); its held-out
     read-outs and figure (figs. 4.1, 4.5)."""
     temps = temperatures(stage, system)
@@ -125,7 +126,7 @@ def ising_classifier(stage: Stage, system: str, variant: str, tp) -> tuple[dict,
     return metrics, history
 
 
-def mnist_classifier(stage: Stage) -> tuple[dict, object]:
+def mnist_classifier(stage: Stage) -> tuple[dict, History]:
     """Split MNIST (written for rbm_mnist), train the digit classifier, read its test set."""
     p = stage.section
     images, labels, source = load_mnist(p.mnist_path)

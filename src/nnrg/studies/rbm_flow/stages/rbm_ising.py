@@ -116,7 +116,7 @@ def experiments(stage: Stage, temps: dict[str, np.ndarray]) -> dict[str, tuple[s
     }
 
 
-def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.ndarray, ...]:
+def training_data(stage: Stage, system: str, selector, sets: dict) -> tuple[np.ndarray, np.ndarray]:
     """(train, test) configurations for an experiment; sparse sets are split 80 / 20."""
     if isinstance(selector, tuple):
         sparse = read_npz(
@@ -169,7 +169,11 @@ def context(stage: Stage) -> Context:
         "lattice": lambda v: lattice_energy_per_spin(v, size["lattice"]),
     }
     therm = {s: exact_energy_thermometer(s, size[s]) for s in ISING}
-    energy = {s: (lambda v, s=s: float(therm[s](per_spin[s](v).mean()))) for s in ISING}
+
+    def energy_of(s: str) -> Callable[[np.ndarray], float]:  # system s's energy thermometer
+        return lambda v: float(therm[s](per_spin[s](v).mean()))
+
+    energy = {s: energy_of(s) for s in ISING}
     starts, curves, gd_curves = {}, {}, {}
     for s in ISING:
         held, test = sets[s]["heldout"], sets[s]["test"]

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from nnrg.core.declare import Plot, StageSpec
-from nnrg.core.io import read_npz, write_csv, write_dir_npz, write_figure
+from nnrg.core.io import Shape, read_npz, write_csv, write_dir_npz, write_figure
 from nnrg.core.stage import Stage
 from nnrg.ising.datasets import mixtures, noisy
 from nnrg.numerics.stats import seed_summary
@@ -99,7 +99,7 @@ def experiment_sets(
 
 def load_sets(stage: Stage) -> dict[str, dict[str, np.ndarray]]:
     """The MNIST train / test / held-out split written by ``rbm_classifiers``."""
-    schema = {"images": (None, 784), "labels": (None,)}
+    schema: dict[str, Shape] = {"images": (None, 784), "labels": (None,)}
     return {
         n: read_npz(stage.path(f"{paths.MNIST}/{n}.npz"), require=schema)
         for n in ("train", "test", "heldout")
