@@ -49,7 +49,7 @@ def rbm_seconds(device: str) -> float:
     """Seconds for 5 epochs of CD-1 on 25,000 10 x 10 lattices (25 hidden units)."""
     rng = np.random.default_rng(0)
     data = torch.as_tensor(rng.choice([-1.0, 1.0], size=(25000, 100)))
-    tr = RbmTraining(epochs=5, lr=0.01, batch_size=100, k=1, cd_mode="sampled", seed=0)
+    tr = RbmTraining.of(epochs=5, lr=0.01, batch_size=100, k=1, cd_mode="sampled", seed=0)
     rbm = RBM(100, 25, generator=torch.Generator().manual_seed(0), device=device)
     start = time.perf_counter()
     train_rbm(rbm, data, data[:1000], tr)

@@ -1,42 +1,29 @@
-"""Small shared helpers: params -> library configs, the CSV writer, replica slicing, mixtures."""
+"""Small shared helpers: training runs from params recipes, the CSV writer, replica slicing,
+mixtures."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 from nnrg.core.io import csv_text
-from nnrg.core.params import library_config
 from nnrg.ising.datasets import mixtures, noisy
 from nnrg.numerics.wick import point_combinations
 from nnrg.studies.autoencoder_rg.autoencoder import ae_sizes
-from nnrg.studies.imp_hnn.imp import HnnTraining, ImpResult
+from nnrg.studies.imp_hnn.imp import ImpResult
 from nnrg.studies.imp_hnn.params import HnnTrainingParams
+from nnrg.studies.imp_hnn.training import HnnTraining
 from nnrg.studies.nn_qft.gaussnet import bag_green_functions, bags_green_functions
-from nnrg.studies.rbm_flow.params import RbmTrainingParams
 
 
-def test_library_config_takes_every_field_by_name():
+def test_a_training_run_carries_the_params_recipe_unchanged():
+    """One config type per recipe: the run holds the params section itself (no field copied)."""
     cfg = HnnTrainingParams(epochs=7, lr=0.5)
-    tr = library_config(HnnTraining, cfg, seed=3)
-    assert (tr.epochs, tr.lr, tr.seed, tr.n_points) == (7, 0.5, 3, cfg.n_points)
-    with pytest.raises(TypeError, match="seed"):  # a field neither in params nor given
-        library_config(HnnTraining, cfg)
-    with pytest.raises(TypeError, match="no field 'nope'"):
-        library_config(HnnTraining, cfg, seed=1, nope=2)
-
-
-def test_library_config_uses_the_library_default_last():
-    @dataclass(frozen=True)
-    class Lib:
-        lr: float
-        k: int
-        extra: int = 9
-
-    out = library_config(Lib, RbmTrainingParams(lr=0.2, k=4))
-    assert (out.lr, out.k, out.extra) == (0.2, 4, 9)
+    tr = HnnTraining(cfg, seed=3)
+    assert tr.recipe is cfg and tr.seed == 3 and not tr.compiled
+    assert HnnTraining.of(seed=3, epochs=7, lr=0.5) == tr
+    with pytest.raises(TypeError, match="nope"):
+        HnnTraining.of(seed=1, nope=2)
 
 
 def test_csv_text_formats_by_column_and_rejects_ragged_rows():

@@ -8,6 +8,7 @@ inputs give the same bytes and ``dvc repro`` twice in a row is a no-op.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -168,7 +169,16 @@ def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
+def _as_tree(obj: Any) -> Any:
+    """A dataclass instance (an ``Estimate``, a fit result) as the dict of its fields, so
+    records are written from typed results; anything else unchanged."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return obj
+
+
 def _jsonable(obj: Any) -> Any:
+    obj = _as_tree(obj)
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -189,6 +199,7 @@ def significant(obj: Any, digits: int = SIGNIFICANT_DIGITS) -> Any:
     >>> significant({"a": [0.123456789, 2], "b": 1234567.89, "c": True})
     {'a': [0.123457, 2], 'b': 1234570.0, 'c': True}
     """
+    obj = _as_tree(obj)
     if isinstance(obj, dict):
         return {k: significant(v, digits) for k, v in obj.items()}
     if isinstance(obj, list | tuple):

@@ -12,9 +12,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast, get_args, get_origin, get_type_hints
-
-T = TypeVar("T")
+from typing import Any, cast, get_args, get_origin, get_type_hints
 
 
 def _bound(
@@ -81,29 +79,6 @@ class PipelineParams:
 
 class ParamsError(ValueError):
     """A parameter is unknown, missing its type, or out of its allowed range."""
-
-
-def library_config(cls: type[T], section: Any, **overrides: Any) -> T:
-    """The library's config type ``cls`` built from a params section by field name: the one
-    way a stage turns params into what the library takes, so no field is copied by hand.
-
-    Each field of ``cls`` takes ``overrides[name]`` if given, else ``section.<name>``, else its
-    own default; a field with none of the three, or an override that ``cls`` lacks, is a
-    TypeError (a renamed field cannot be dropped silently).
-    """
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(overrides) - set(fields))
-    if unknown:
-        raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
-    values = {}
-    for name, f in fields.items():
-        if name in overrides:
-            values[name] = overrides[name]
-        elif hasattr(section, name):
-            values[name] = getattr(section, name)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise TypeError(f"{cls.__name__}.{name}: not in {type(section).__name__} and not given")
-    return cls(**values)
 
 
 def _check_value(key: str, value: Any, hint: Any, meta: dict) -> Any:

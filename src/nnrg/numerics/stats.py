@@ -9,11 +9,24 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Estimate:
-    """A mean with its standard error and the number of independent values behind it."""
+    """A mean (or median) with its standard error and the number of independent values behind
+    it (replicas, seeds or bins; ``error`` is NaN when ``n`` is 1). Records are written from it
+    directly (``nnrg.core.io.write_json`` writes its fields ``mean``, ``error``, ``n``).
+
+    >>> print(Estimate(0.123456, 0.0123, 8))
+    0.123 +- 0.012 (n = 8)
+    """
 
     mean: float
     error: float
     n: int
+
+    def __str__(self) -> str:
+        """``mean +- error (n = n)``, the mean to the error's second significant digit."""
+        if not np.isfinite(self.error) or self.error <= 0:
+            return f"{self.mean:.6g} +- {self.error:.2g} (n = {self.n})"
+        decimals = max(0, 1 - int(np.floor(np.log10(self.error))))
+        return f"{self.mean:.{decimals}f} +- {self.error:.2g} (n = {self.n})"
 
     def z_score(self, exact: float) -> float:
         """(mean - exact) / error; infinite if the error is zero and the mean differs."""

@@ -82,7 +82,7 @@ def test_rbm_trained_at_one_temperature_reproduces_its_exact_energy():
         rbm,
         data,
         test,
-        RbmTraining(epochs=40, lr=0.05, batch_size=50, k=3, cd_mode="sampled", seed=0),
+        RbmTraining.of(epochs=40, lr=0.05, batch_size=50, k=3, cd_mode="sampled", seed=0),
     )
     states = torch.stack(rbm_flow(rbm, test, 100, "sampled", seed=1)[50::5]).numpy()
     per_snapshot = chain_energies(states.reshape(-1, 8)).reshape(len(states), -1).mean(1) / 8

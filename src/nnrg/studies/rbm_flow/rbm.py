@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 
 from nnrg.core.devices import seeded_generator, uniform
+from nnrg.studies.rbm_flow.params import RbmTrainingParams
 
 UNITS = ("spin", "binary")
 CD_MODES = ("sampled", "mean_field")
@@ -117,15 +119,22 @@ class RBM:
 
 @dataclass(frozen=True)
 class RbmTraining:
-    """Mini-batch CD-k with plain gradient ascent (the thesis's choice) and early stopping on
-    the held-out reconstruction error, checked every epoch."""
+    """One CD run: the params ``recipe`` (mini-batch CD-k with plain gradient ascent, the
+    thesis's choice, and early stopping on the held-out reconstruction error, checked every
+    epoch; :class:`~nnrg.studies.rbm_flow.params.RbmTrainingParams`, its epochs as run) and
+    the run's ``seed``."""
 
-    epochs: int
-    lr: float
-    batch_size: int
-    k: int
-    cd_mode: str
+    recipe: RbmTrainingParams
     seed: int
+
+    @classmethod
+    def of(cls, seed: int, **recipe: Any) -> RbmTraining:
+        """A run from recipe fields given by name (the others take the section's defaults).
+
+        >>> RbmTraining.of(seed=0, epochs=5).recipe.epochs
+        5
+        """
+        return cls(RbmTrainingParams(**recipe), seed)
 
 
 @dataclass
@@ -150,14 +159,14 @@ def train_rbm(
     data, test = data.to(rbm.device), test.to(rbm.device)
     history = RbmHistory()
     best = (float("inf"), rbm.state())
-    for epoch in range(tr.epochs):
+    for epoch in range(tr.recipe.epochs):
         order = torch.randperm(len(data), generator=gen, device=gen.device)
-        for start in range(0, len(order), tr.batch_size):
-            batch = data[order[start : start + tr.batch_size]]
-            dw, dbv, dbh = rbm.cd_gradient(batch, tr.k, tr.cd_mode, gen)
-            rbm.w += tr.lr * dw
-            rbm.b_v += tr.lr * dbv
-            rbm.b_h += tr.lr * dbh
+        for start in range(0, len(order), tr.recipe.batch_size):
+            batch = data[order[start : start + tr.recipe.batch_size]]
+            dw, dbv, dbh = rbm.cd_gradient(batch, tr.recipe.k, tr.recipe.cd_mode, gen)
+            rbm.w += tr.recipe.lr * dw
+            rbm.b_v += tr.recipe.lr * dbv
+            rbm.b_h += tr.recipe.lr * dbh
         err = rbm.reconstruction_error(test)
         history.test_error.append(err)
         if err < best[0]:

@@ -3,11 +3,13 @@ and the MNIST split."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 import torch
 
 from nnrg.core.io import read_json, read_npz
-from nnrg.core.params import library_config
 from nnrg.core.stage import Stage
 from nnrg.studies.rbm_flow import paths
 from nnrg.studies.rbm_flow.classifier import mlp
@@ -81,8 +83,8 @@ def epochs_for(t: RbmTrainingParams, n_train: int) -> int:
     return max(t.epochs, -(-t.min_updates // per_epoch))
 
 
-def rbm_training(t: RbmTrainingParams, n_train: int, seed: int, **overrides) -> RbmTraining:
-    """The library's CD recipe from a params section: epochs raised for small sets
-    (:func:`epochs_for`), the given seed, and any field overridden."""
-    fields = {"epochs": epochs_for(t, n_train), "seed": seed, **overrides}
-    return library_config(RbmTraining, t, **fields)
+def rbm_training(t: RbmTrainingParams, n_train: int, seed: int, **overrides: Any) -> RbmTraining:
+    """A CD run from a params section: epochs raised for small sets (:func:`epochs_for`), the
+    given seed, and any recipe field overridden (a sweep's epochs, lr or CD mode)."""
+    recipe = replace(t, **{"epochs": epochs_for(t, n_train), **overrides})
+    return RbmTraining(recipe, seed)
