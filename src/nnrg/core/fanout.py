@@ -4,7 +4,7 @@ A stage hands :func:`run_units` a module-level function and a list of argument t
 unit is a pure computation (no file I/O, no MLflow: logging stays in the stage process) and the
 results come back in the order of the units, so the stage assembles exactly what the serial
 loop would have. Units never share a random stream, so the bytes do not depend on the backend
-or on how many workers run them (``tests/test_fanout.py`` compares them).
+or on how many workers run them (``tests/core/test_fanout.py`` compares them).
 
 Backends (``pipeline.parallel``, overridden by ``$NNRG_PARALLEL``):
 
@@ -80,12 +80,24 @@ def fans_out(parallel: str, gpu: bool = False) -> bool:
     return backend(parallel) == "ray" and (not gpu or bool(os.environ.get(RAY_ADDRESS_ENV)))
 
 
+def source_root() -> Path:
+    """The directory that holds the ``nnrg`` package this process runs (``src/``), which local
+    Ray workers put first on their ``PYTHONPATH`` so they import this very source tree."""
+    return Path(__file__).resolve().parents[2]  # src/nnrg/core/fanout.py -> src/
+
+
 def quiet_ray_environment() -> None:
     """Environment for a Ray instance started here: no usage statistics sent, no metrics
-    agent to reach, GPUs left visible to every task (Ray's future default)."""
+    agent to reach, GPUs left visible to every task (Ray's future default), and Ray's C++
+    processes logging only fatal errors to the terminal (their full logs stay under
+    ``/tmp/ray/session_*/logs``): without a dashboard there is no metrics agent, and Ray 2.52's
+    core workers print "Failed to establish connection to the metrics exporter agent" into
+    every run otherwise. A failing task still raises in the stage. Each is a default: a value
+    set in the environment wins."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ.setdefault("RAY_enable_metrics_collection", "0")
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
 
 
 def run_units(
@@ -117,7 +129,7 @@ def run_units(
     if started:
         runtime_env = {"env_vars": dict(_WORKER_ENV)}
         if not cluster:  # local workers import this very source tree
-            src = str(Path(__file__).resolve().parents[1])
+            src = str(source_root())
             path = os.environ.get("PYTHONPATH")
             runtime_env["env_vars"]["PYTHONPATH"] = src if not path else f"{src}{os.pathsep}{path}"
         if cluster:
