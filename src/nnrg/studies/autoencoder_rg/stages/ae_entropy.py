@@ -20,6 +20,11 @@ from nnrg.studies.autoencoder_rg.params import AeEntropyParams, AeWideParams, Is
 from nnrg.studies.autoencoder_rg.stages.common import lattice_schema, predict
 from nnrg.training.runs import load_model
 
+FIGURE_AE_ENTROPY = "reports/figures/ae_entropy.png"
+FIGURE_AE_ENTROPY_EXAMPLES = "reports/figures/ae_entropy_examples.png"
+CURVES_AE_ENTROPY = "reports/plots/ae_entropy.csv"
+
+
 STAGE = StageSpec(
     "ae_entropy",
     AeEntropyParams,
@@ -30,9 +35,9 @@ STAGE = StageSpec(
         paths.AE_WIDE_MODEL,
     ),
     outs=(
-        "reports/figures/ae_entropy.png",
-        "reports/figures/ae_entropy_examples.png",
-        "reports/plots/ae_entropy.csv",
+        FIGURE_AE_ENTROPY,
+        FIGURE_AE_ENTROPY_EXAMPLES,
+        CURVES_AE_ENTROPY,
     ),
     headline=(
         "input_minus_ae_high_beta.value",
@@ -43,7 +48,7 @@ STAGE = StageSpec(
             "nnrg_lines",
             "Study 001: local entropy of input, autoencoder and decimated lattices",
             "beta",
-            {"reports/plots/ae_entropy.csv": ["input", "ae", "decimated"]},
+            {CURVES_AE_ENTROPY: ["input", "ae", "decimated"]},
             "beta",
             "local entropy per site",
         ),
@@ -83,15 +88,13 @@ def write_outputs(stage: Stage, betas: np.ndarray, table: dict, examples: list) 
         for k, b in enumerate(betas)
     ]
     formats = {c: ".3g" if c.endswith("_error") else ".6g" for c in columns}
-    stage.add_artifact(
-        write_csv(stage.path("reports/plots/ae_entropy.csv"), columns, rows, formats), "plots"
-    )
+    stage.add_artifact(write_csv(stage.path(CURVES_AE_ENTROPY), columns, rows, formats), "plots")
     curves = {
         f"{kind} lattices": (np.array([e.mean for e in est]), np.array([e.error for e in est]))
         for kind, est in table.items()
     }
     fig = plots_ae.curves(betas, curves, r"$\beta$", "mean local entropy [bits/site]")
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_entropy.png"), fig), "figures")
+    stage.add_artifact(write_figure(stage.path(FIGURE_AE_ENTROPY), fig), "figures")
     shown = [examples[0], examples[len(examples) // 2], examples[-1]]
     fig = plots_ising.lattice_panels(
         [im for ex in shown for im in ex[1:]],
@@ -102,7 +105,7 @@ def write_outputs(stage: Stage, betas: np.ndarray, table: dict, examples: list) 
         ],
         ncols=3,
     )
-    path = stage.path("reports/figures/ae_entropy_examples.png")
+    path = stage.path(FIGURE_AE_ENTROPY_EXAMPLES)
     stage.add_artifact(write_figure(path, fig), "figures")
 
 

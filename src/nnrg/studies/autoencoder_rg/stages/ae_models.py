@@ -26,6 +26,12 @@ from nnrg.training.loop import History, evaluate, keras_loss, validation_split
 from nnrg.training.params import TrainingParams
 from nnrg.training.runs import fit, save_curves, save_model, validation_loss_plot
 
+FIGURE_AE_RECONSTRUCTIONS = "reports/figures/ae_reconstructions.png"
+FIGURE_AE_WEIGHTS = "reports/figures/ae_weights.png"
+FIGURE_AE_CORRELATIONS = "reports/figures/ae_correlations.png"
+CURVES_AE_MODELS_LOSS = "reports/plots/ae_models_loss.csv"
+
+
 STAGE = StageSpec(
     "ae_models",
     AeModelsParams,
@@ -35,12 +41,12 @@ STAGE = StageSpec(
     outs=(
         "models/ae_models",
         "reports/figures/ae_models_training.png",
-        "reports/figures/ae_reconstructions.png",
-        "reports/figures/ae_weights.png",
-        "reports/figures/ae_correlations.png",
+        FIGURE_AE_RECONSTRUCTIONS,
+        FIGURE_AE_WEIGHTS,
+        FIGURE_AE_CORRELATIONS,
         "reports/figures/ae_weights_full.png",
         "reports/figures/ae_correlations_full.png",
-        "reports/plots/ae_models_loss.csv",
+        CURVES_AE_MODELS_LOSS,
     ),
     headline=(
         "models.model1.validation",
@@ -49,7 +55,7 @@ STAGE = StageSpec(
     ),
     smoke={"training": {"epochs": 1}},
     plots={
-        "training_validation_loss": validation_loss_plot("reports/plots/ae_models_loss.csv"),
+        "training_validation_loss": validation_loss_plot(CURVES_AE_MODELS_LOSS),
     },
 )
 
@@ -176,9 +182,7 @@ def make_figures(stage: Stage, test: dict, deep: dict, nets: dict, L: int) -> No
                 panels.append(np.sign(model(x[k : k + 1])).reshape(L, L).numpy())
                 titles.append(f"{name} (sign)")
     fig = plots_ising.lattice_panels(panels, titles, ncols=4)
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/ae_reconstructions.png"), fig), "figures"
-    )
+    stage.add_artifact(write_figure(stage.path(FIGURE_AE_RECONSTRUCTIONS), fig), "figures")
     weight_figures(stage, nets, deep["model1"])
 
 
@@ -220,7 +224,7 @@ def weight_figures(stage: Stage, nets: dict, model1: LinearChain) -> None:
             "W2 of Model-1 (AE), zoom",
         ],
     )
-    stage.add_artifact(write_figure(stage.path("reports/figures/ae_weights.png"), fig), "figures")
+    stage.add_artifact(write_figure(stage.path(FIGURE_AE_WEIGHTS), fig), "figures")
     fig = plots_ae.matrices(
         [
             (rg1 @ rg1.T)[:96, :96],
@@ -230,9 +234,7 @@ def weight_figures(stage: Stage, nets: dict, model1: LinearChain) -> None:
         ],
         ["W1 W1^T, RG-trained", "W1 W1^T, AE", "W2 W2^T, RG-trained", "W2 W2^T, AE"],
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/ae_correlations.png"), fig), "figures"
-    )
+    stage.add_artifact(write_figure(stage.path(FIGURE_AE_CORRELATIONS), fig), "figures")
     full = {  # figs. B.1-B.4: the whole matrices, RG-trained next to Model-1
         "ae_weights_full.png": ([rg1, ae1, rg2, ae2], ["W1, RG-trained", "W1, AE (Model-1)",
                                                         "W2, RG-trained", "W2, AE (Model-1)"]),

@@ -13,6 +13,9 @@ from nnrg.studies.autoencoder_rg.stages.common import AE_METHOD, as_tensor, load
 from nnrg.training.loop import evaluate, keras_loss
 from nnrg.training.runs import fit, save_curves, save_model, validation_loss_plot
 
+CURVES_AE_WIDE_LOSS = "reports/plots/ae_wide_loss.csv"
+
+
 STAGE = StageSpec(
     "ae_wide",
     AeWideParams,
@@ -22,12 +25,12 @@ STAGE = StageSpec(
     outs=(
         paths.AE_WIDE_MODEL,
         "reports/figures/ae_wide_training.png",
-        "reports/plots/ae_wide_loss.csv",
+        CURVES_AE_WIDE_LOSS,
     ),
     headline=("test_loss",),
     smoke={"training": {"epochs": 1}},
     plots={
-        "training_validation_loss": validation_loss_plot("reports/plots/ae_wide_loss.csv"),
+        "training_validation_loss": validation_loss_plot(CURVES_AE_WIDE_LOSS),
     },
 )
 

@@ -32,6 +32,11 @@ from nnrg.studies.autoencoder_rg.params import (
 from nnrg.studies.autoencoder_rg.stages.common import build_regressor, predict, read_wide_beta
 from nnrg.training.runs import load_model
 
+FIGURE_BETA_FLOW = "reports/figures/beta_flow.png"
+FIGURE_BETA_FLOW_ITERATED = "reports/figures/beta_flow_iterated.png"
+CURVES_BETA_FLOW = "reports/plots/beta_flow.csv"
+
+
 STAGE = StageSpec(
     "beta_flow",
     BetaFlowParams,
@@ -44,9 +49,9 @@ STAGE = StageSpec(
         paths.BETA_REGRESSOR_MODEL,
     ),
     outs=(
-        "reports/figures/beta_flow.png",
-        "reports/figures/beta_flow_iterated.png",
-        "reports/plots/beta_flow.csv",
+        FIGURE_BETA_FLOW,
+        FIGURE_BETA_FLOW_ITERATED,
+        CURVES_BETA_FLOW,
     ),
     headline=(
         "main_line.beta",
@@ -61,7 +66,7 @@ STAGE = StageSpec(
             "(dashed: beta' = beta)",
             "beta",
             {
-                "reports/plots/beta_flow.csv": [
+                CURVES_BETA_FLOW: [
                     "ae_raw",
                     "ae_signed",
                     "input_only",
@@ -118,9 +123,7 @@ def write_outputs(stage: Stage, betas, flow: dict, iterated: dict, c: FlowCrossi
     decimation = np.array([decimation_recursion(b) for b in betas])
     columns = ["beta", *SERIES, "decimation"]
     rows = [(b, *(flow[s][k] for s in SERIES), decimation[k]) for k, b in enumerate(betas)]
-    table = write_csv(
-        stage.path("reports/plots/beta_flow.csv"), columns, rows, dict.fromkeys(columns, ".6g")
-    )
+    table = write_csv(stage.path(CURVES_BETA_FLOW), columns, rows, dict.fromkeys(columns, ".6g"))
     stage.add_artifact(table, "plots")
     marks = {"exact beta_c": BETA_C, "decimation fixed point": fixed}
     if c.main:
@@ -131,9 +134,9 @@ def write_outputs(stage: Stage, betas, flow: dict, iterated: dict, c: FlowCrossi
     fig = plots_ae.curves(
         betas, series, r"input $\beta$", r"read-out $\beta'$", identity=True, marks=marks
     )
-    stage.add_artifact(write_figure(stage.path("reports/figures/beta_flow.png"), fig), "figures")
+    stage.add_artifact(write_figure(stage.path(FIGURE_BETA_FLOW), fig), "figures")
     fig = plots_ae.flow_trajectories(betas, iterated["regressor"], iterated["energy"])
-    path = stage.path("reports/figures/beta_flow_iterated.png")
+    path = stage.path(FIGURE_BETA_FLOW_ITERATED)
     stage.add_artifact(write_figure(path, fig), "figures")
 
 

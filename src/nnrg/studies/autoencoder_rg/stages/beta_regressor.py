@@ -31,6 +31,11 @@ from nnrg.studies.autoencoder_rg.stages.common import (
 from nnrg.training.loop import evaluate
 from nnrg.training.runs import fit, save_curves, save_model, validation_loss_plot
 
+FIGURE_BETA_REGRESSOR_PARITY = "reports/figures/beta_regressor_parity.png"
+CURVES_BETA_REGRESSOR_BIAS = "reports/plots/beta_regressor_bias.csv"
+CURVES_BETA_REGRESSOR_LOSS = "reports/plots/beta_regressor_loss.csv"
+
+
 STAGE = StageSpec(
     "beta_regressor",
     BetaRegressorParams,
@@ -39,10 +44,10 @@ STAGE = StageSpec(
     deps=(paths.ISING_WIDE,),
     outs=(
         paths.BETA_REGRESSOR_MODEL,
-        "reports/figures/beta_regressor_parity.png",
+        FIGURE_BETA_REGRESSOR_PARITY,
         "reports/figures/beta_regressor_training.png",
-        "reports/plots/beta_regressor_loss.csv",
-        "reports/plots/beta_regressor_bias.csv",
+        CURVES_BETA_REGRESSOR_LOSS,
+        CURVES_BETA_REGRESSOR_BIAS,
     ),
     headline=(
         "test_mse",
@@ -54,11 +59,11 @@ STAGE = StageSpec(
             "nnrg_lines",
             "Study 001: beta regressor bias (predicted - true) on the test set",
             "beta",
-            {"reports/plots/beta_regressor_bias.csv": "bias"},
+            {CURVES_BETA_REGRESSOR_BIAS: "bias"},
             "true beta",
             "mean predicted - true beta",
         ),
-        "training_validation_loss": validation_loss_plot("reports/plots/beta_regressor_loss.csv"),
+        "training_validation_loss": validation_loss_plot(CURVES_BETA_REGRESSOR_LOSS),
     },
 )
 
@@ -83,9 +88,7 @@ def main() -> None:
     save_curves(stage, "beta_regressor", {"regressor": history})
     write_bias_curve(stage, test, predicted)
     fig = plots_ae.parity(test["beta"], predicted, f"test MSE {test_mse:.4g} (paper: 0.0035)")
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/beta_regressor_parity.png"), fig), "figures"
-    )
+    stage.add_artifact(write_figure(stage.path(FIGURE_BETA_REGRESSOR_PARITY), fig), "figures")
     metrics = test_metrics(test, predicted)
     metrics.update(
         test_mse=test_mse, train_mse=history.train[history.kept],
@@ -111,7 +114,7 @@ def write_bias_curve(stage: Stage, test: dict, predicted: np.ndarray) -> None:
     for b in np.unique(test["beta"]):
         est = mean_of_replicas(predicted[test["beta"] == b] - b)
         rows.append((b, est.mean, est.error))
-    path = stage.path("reports/plots/beta_regressor_bias.csv")
+    path = stage.path(CURVES_BETA_REGRESSOR_BIAS)
     table = write_csv(
         path,
         ["beta", "bias", "bias_error"],

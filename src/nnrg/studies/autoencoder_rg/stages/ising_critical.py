@@ -17,6 +17,10 @@ from nnrg.ising.params import SamplerParams
 from nnrg.studies.autoencoder_rg import paths
 from nnrg.studies.autoencoder_rg.params import IsingCriticalParams
 
+FIGURE_ISING_CRITICAL_SAMPLES = "reports/figures/ising_critical_samples.png"
+CURVES_ISING_CRITICAL_TAU = "reports/plots/ising_critical_tau.csv"
+
+
 STAGE = StageSpec(
     "ising_critical",
     IsingCriticalParams,
@@ -24,9 +28,9 @@ STAGE = StageSpec(
     tracks=("sampler",),
     outs=(
         paths.ISING_CRITICAL,
-        "reports/figures/ising_critical_samples.png",
+        FIGURE_ISING_CRITICAL_SAMPLES,
         "reports/figures/ising_critical_sampler.png",
-        "reports/plots/ising_critical_tau.csv",
+        CURVES_ISING_CRITICAL_TAU,
     ),
     headline=(
         "exact_check.max_abs_z_energy",
@@ -34,7 +38,7 @@ STAGE = StageSpec(
         "tau_int_max",
     ),
     plots={
-        "ising_tau": tau_plot("reports/plots/ising_critical_tau.csv"),
+        "ising_tau": tau_plot(CURVES_ISING_CRITICAL_TAU),
     },
 )
 
@@ -76,9 +80,7 @@ def main() -> None:
         [f"{p.L}x{p.L}", "decimated once", "decimated twice"] * 2,
         ncols=3,
     )
-    stage.add_artifact(
-        write_figure(stage.path("reports/figures/ising_critical_samples.png"), fig), "figures"
-    )
+    stage.add_artifact(write_figure(stage.path(FIGURE_ISING_CRITICAL_SAMPLES), fig), "figures")
     metrics = report_ensembles(stage, p.L, diags, "ising_critical")
     metrics.update(n_train=len(train), n_test=len(test), tau_int=diags[0].tau_int)
     metrics.update(algorithm=diags[0].algorithm, energy=diags[0].energy.as_dict())

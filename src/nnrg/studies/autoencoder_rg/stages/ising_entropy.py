@@ -12,6 +12,9 @@ from nnrg.ising.params import SamplerParams
 from nnrg.studies.autoencoder_rg import paths
 from nnrg.studies.autoencoder_rg.params import IsingEntropyParams
 
+CURVES_ISING_ENTROPY_TAU = "reports/plots/ising_entropy_tau.csv"
+
+
 STAGE = StageSpec(
     "ising_entropy",
     IsingEntropyParams,
@@ -20,7 +23,7 @@ STAGE = StageSpec(
     outs=(
         paths.ISING_ENTROPY,
         "reports/figures/ising_entropy_sampler.png",
-        "reports/plots/ising_entropy_tau.csv",
+        CURVES_ISING_ENTROPY_TAU,
     ),
     headline=(
         "exact_check.max_abs_z_energy",
@@ -28,7 +31,7 @@ STAGE = StageSpec(
         "tau_int_max",
     ),
     plots={
-        "ising_tau": tau_plot("reports/plots/ising_entropy_tau.csv"),
+        "ising_tau": tau_plot(CURVES_ISING_ENTROPY_TAU),
     },
 )
 

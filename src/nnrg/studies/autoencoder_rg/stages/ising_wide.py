@@ -13,6 +13,9 @@ from nnrg.ising.params import SamplerParams
 from nnrg.studies.autoencoder_rg import paths
 from nnrg.studies.autoencoder_rg.params import IsingWideParams
 
+CURVES_ISING_WIDE_TAU = "reports/plots/ising_wide_tau.csv"
+
+
 STAGE = StageSpec(
     "ising_wide",
     IsingWideParams,
@@ -21,7 +24,7 @@ STAGE = StageSpec(
     outs=(
         paths.ISING_WIDE,
         "reports/figures/ising_wide_sampler.png",
-        "reports/plots/ising_wide_tau.csv",
+        CURVES_ISING_WIDE_TAU,
     ),
     headline=(
         "exact_check.max_abs_z_energy",
@@ -29,7 +32,7 @@ STAGE = StageSpec(
         "tau_int_max",
     ),
     plots={
-        "ising_tau": tau_plot("reports/plots/ising_wide_tau.csv"),
+        "ising_tau": tau_plot(CURVES_ISING_WIDE_TAU),
     },
 )
 

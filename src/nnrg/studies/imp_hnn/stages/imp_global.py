@@ -48,11 +48,17 @@ from nnrg.studies.imp_hnn.stages.common import (
 )
 from nnrg.studies.imp_hnn.systems import SYSTEMS
 
+FIGURE_IMP_SIGMA = "reports/figures/imp_sigma.png"
+TABLE_IMP_SIGMA = "reports/tables/imp_sigma.csv"
+CURVES_IMP_GLOBAL = "reports/plots/imp_global.csv"
+CURVES_IMP_SIGMA_STEPS = "reports/plots/imp_sigma_steps.csv"
+
+
 IMP_LOSS_VS_DENSITY_PLOT = Plot(
     "nnrg_loss_vs_density",
     "Study 000: loss vs density under whole-model IMP and its controls (default profile)",
     "density",
-    {"reports/plots/imp_global.csv": "loss"},
+    {CURVES_IMP_GLOBAL: "loss"},
     "density (fraction of weights kept)",
     "loss (geometric mean over replicas, band ± s.e.)",
 )
@@ -62,7 +68,7 @@ IMP_SIGMA_VS_ITERATION_PLOT = Plot(
     "Study 000: per-step layer exponent sigma_i = log_c(M_i(n+1)/M_i(n)) vs IMP step "
     "(default profile)",
     "step",
-    {"reports/plots/imp_sigma_steps.csv": "sigma"},
+    {CURVES_IMP_SIGMA_STEPS: "sigma"},
     "IMP step n",
     "sigma_i at step n (mean ± s.e. over replicas)",
 )
@@ -80,10 +86,10 @@ STAGE = StageSpec(
         paths.IMP_GLOBAL,
         "reports/figures/imp_global_oscillator.png",
         "reports/figures/imp_global_henon_heiles.png",
-        "reports/figures/imp_sigma.png",
-        "reports/tables/imp_sigma.csv",
-        "reports/plots/imp_global.csv",
-        "reports/plots/imp_sigma_steps.csv",
+        FIGURE_IMP_SIGMA,
+        TABLE_IMP_SIGMA,
+        CURVES_IMP_GLOBAL,
+        CURVES_IMP_SIGMA_STEPS,
     ),
     headline=(
         "oscillator.imp.scaling.slope",
@@ -201,7 +207,7 @@ def sigma_figure(stage: Stage, metrics: dict, methods: dict[str, list[str]]) -> 
     rows = {name: {m: (column(name, m, "mean"), column(name, m, "error")) for m in methods[name]}
             for name in SYSTEMS}  # fmt: skip
     fig = plots_hnn.sigma_table(rows, THESIS_SIGMA)
-    stage.add_artifact(write_figure(stage.path("reports/figures/imp_sigma.png"), fig), "figures")
+    stage.add_artifact(write_figure(stage.path(FIGURE_IMP_SIGMA), fig), "figures")
 
 
 def save_masks(stage: Stage, all_results: dict) -> None:
@@ -248,11 +254,11 @@ def main() -> None:
         metrics[name] = {**m, **sign_verdict(m, LAYERS)} if p.controls else m
     sigma_figure(stage, metrics, {name: list(all_results[name][0]) for name in SYSTEMS})
     save_masks(stage, all_results)
-    path = stage.path("reports/plots/imp_global.csv")
+    path = stage.path(CURVES_IMP_GLOBAL)
     stage.add_artifact(write_csv(path, CURVE_COLUMNS, curves, CURVE_FORMATS), "plots")
-    path = stage.path("reports/plots/imp_sigma_steps.csv")
+    path = stage.path(CURVES_IMP_SIGMA_STEPS)
     stage.add_artifact(write_csv(path, STEP_COLUMNS, steps, STEP_FORMATS), "plots")
-    path = stage.path("reports/tables/imp_sigma.csv")
+    path = stage.path(TABLE_IMP_SIGMA)
     formats = {"sigma": ".4g", "sigma_error": ".2g"}
     stage.add_artifact(write_csv(path, SIGMA_COLUMNS, table, formats), "tables")
     metrics["sign_pattern_both_systems"] = all(

@@ -24,6 +24,10 @@ from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup
 from nnrg.studies.imp_hnn.params import DynamicsParams, ImpLayersParams
 from nnrg.studies.imp_hnn.stages.common import METHOD, new_model, problem, run_imp, training
 
+FIGURES_IMP_LAYERS = "reports/figures/imp_layers"
+CURVES_IMP_LAYERS = "reports/plots/imp_layers.csv"
+
+
 STAGE = StageSpec(
     "imp_layers",
     ImpLayersParams,
@@ -34,8 +38,8 @@ STAGE = StageSpec(
     ),
     outs=(
         "models/imp_layers",
-        "reports/figures/imp_layers",
-        "reports/plots/imp_layers.csv",
+        FIGURES_IMP_LAYERS,
+        CURVES_IMP_LAYERS,
     ),
     headline=(
         "dense_loss",
@@ -48,7 +52,7 @@ STAGE = StageSpec(
             "nnrg_layers_vs_density",
             "Study 000: loss vs density, pruning one layer at a time (oscillator)",
             "density",
-            {"reports/plots/imp_layers.csv": "loss"},
+            {CURVES_IMP_LAYERS: "loss"},
             "density of the pruned layer",
             "loss (geometric mean over replicas, band ± s.e.)",
         ),
@@ -146,8 +150,8 @@ def main() -> None:
     files = {"initial": state_arrays(base), **masks}
     write_dir_npz(stage.path(OUT), files)
     stage.add_artifact(stage.path(OUT), "masks")
-    stage.add_artifact(stage.path("reports/figures/imp_layers"), "figures/imp_layers")
-    path = stage.path("reports/plots/imp_layers.csv")
+    stage.add_artifact(stage.path(FIGURES_IMP_LAYERS), "figures/imp_layers")
+    path = stage.path(CURVES_IMP_LAYERS)
     formats = dict.fromkeys(CURVE_COLUMNS[3:], ".6g")
     stage.add_artifact(write_csv(path, CURVE_COLUMNS, rows, formats), "plots")
     metrics["finest"] = metrics[rate_tag(min(p.fractions))]

@@ -30,11 +30,14 @@ from nnrg.studies.imp_hnn.stages.common import METHOD, problem, training
 from nnrg.studies.imp_hnn.training import train_hnn, train_split
 from nnrg.studies.imp_hnn.transfer import STRATEGIES, map_output_mask, random_like
 
+CURVES_TICKET_TRANSFER = "reports/plots/ticket_transfer.csv"
+
+
 TICKET_TRANSFER_VS_DENSITY_PLOT = Plot(
     "nnrg_transfer_vs_density",
     "Study 000: ticket transfer between the oscillator and Henon-Heiles (default profile)",
     "density",
-    {"reports/plots/ticket_transfer.csv": "loss"},
+    {CURVES_TICKET_TRANSFER: "loss"},
     "density (fraction of weights kept)",
     "target loss (geometric mean, band ± s.e.)",
 )
@@ -56,7 +59,7 @@ STAGE = StageSpec(
     outs=(
         "reports/figures/transfer_oscillator_to_henon_heiles.png",
         "reports/figures/transfer_henon_heiles_to_oscillator.png",
-        "reports/plots/ticket_transfer.csv",
+        CURVES_TICKET_TRANSFER,
     ),
     headline=(
         "hh_to_nl_minus_nl_to_hh.mean",
@@ -256,7 +259,7 @@ def main() -> None:
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
     columns = ["direction", "curve", "density", "loss", "loss_low", "loss_high"]
-    table = write_csv(stage.path("reports/plots/ticket_transfer.csv"), columns, rows,
+    table = write_csv(stage.path(CURVES_TICKET_TRANSFER), columns, rows,
                       dict.fromkeys(columns[2:], ".6g"))  # fmt: skip
     stage.add_artifact(table, "plots")
     stage.finish(metrics, method=METHOD)

@@ -22,13 +22,17 @@ from nnrg.studies.nn_qft.analysis.flow_field import flow_comparison, flow_field_
 from nnrg.studies.nn_qft.params import NnqftSigmaParams
 from nnrg.studies.nn_qft.stages.common import sample_bags
 
+TABLE_NNQFT_SIGMA = "reports/tables/nnqft_sigma.csv"
+FIGURES_NNQFT_SIGMA = "reports/figures/nnqft_sigma"
+
+
 STAGE = StageSpec(
     "nnqft_sigma",
     NnqftSigmaParams,
     outs=(
         "data/nnqft_sigma/green.npz",
-        "reports/tables/nnqft_sigma.csv",
-        "reports/figures/nnqft_sigma",
+        TABLE_NNQFT_SIGMA,
+        FIGURES_NNQFT_SIGMA,
     ),
     headline=(
         "fits.sb0_N10.u4.exact.exponent",
@@ -42,7 +46,7 @@ STAGE = StageSpec(
             "nnrg_u4_vs_sigma_w",
             "Study 004: effective quartic coupling u4 vs sigma_W (points ± s.e.; dashed: exact)",
             "s_w",
-            {"reports/tables/nnqft_sigma.csv": "u4_mean"},
+            {TABLE_NNQFT_SIGMA: "u4_mean"},
             "sigma_W",
             "u4",
         ),
@@ -171,13 +175,13 @@ def main() -> None:
         figures.update(coupling_figures(key, s_w, summaries, fits))
         metrics.setdefault("flow", {})[key] = solve_flow(key, s_w, summaries, figures)
     write_npz(stage.path("data/nnqft_sigma/green.npz"), **arrays)
-    path = stage.path("reports/tables/nnqft_sigma.csv")
+    path = stage.path(TABLE_NNQFT_SIGMA)
     stage.add_artifact(write_csv(path, [c for c, _ in COLUMNS], rows, dict(COLUMNS)), "tables")
 
     def build(tmp):
         for name, fig in figures.items():
             write_figure(tmp / name, fig)
 
-    stage.add_artifact(replace_dir(stage.path("reports/figures/nnqft_sigma"), build), "figures")
+    stage.add_artifact(replace_dir(stage.path(FIGURES_NNQFT_SIGMA), build), "figures")
     metrics["config"] = {"n_bags": p.n_bags, "n_nets": p.n_nets, "widths": widths}
     stage.finish(metrics)

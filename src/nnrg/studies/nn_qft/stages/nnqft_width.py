@@ -13,14 +13,19 @@ from nnrg.studies.nn_qft.analysis.couplings import analyse, m4_width_fits, width
 from nnrg.studies.nn_qft.params import NnqftWidthParams
 from nnrg.studies.nn_qft.stages.common import sample_bags
 
+TABLE_NNQFT_WIDTH = "reports/tables/nnqft_width.csv"
+FIGURE_NNQFT_M_HISTOGRAMS = "reports/figures/nnqft_m_histograms.png"
+FIGURE_NNQFT_M4_VS_WIDTH = "reports/figures/nnqft_m4_vs_width.png"
+
+
 STAGE = StageSpec(
     "nnqft_width",
     NnqftWidthParams,
     outs=(
         "data/nnqft_width/green.npz",
-        "reports/tables/nnqft_width.csv",
-        "reports/figures/nnqft_m_histograms.png",
-        "reports/figures/nnqft_m4_vs_width.png",
+        TABLE_NNQFT_WIDTH,
+        FIGURE_NNQFT_M_HISTOGRAMS,
+        FIGURE_NNQFT_M4_VS_WIDTH,
     ),
     headline=(
         "m2_max_abs_z",
@@ -73,7 +78,7 @@ def make_figures(stage: Stage, widths: list[int], results: dict) -> None:
     fig = plots_nnqft.deviation_histograms(
         widths, [results[w]["m2"] for w in widths], [results[w]["m4"] for w in widths]
     )
-    path = stage.path("reports/figures/nnqft_m_histograms.png")
+    path = stage.path(FIGURE_NNQFT_M_HISTOGRAMS)
     stage.add_artifact(write_figure(path, fig), "figures")
     m4 = [results[w]["summary"]["m4"] for w in widths]
     fit, _, _ = m4_width_fits(widths, m4)
@@ -85,7 +90,7 @@ def make_figures(stage: Stage, widths: list[int], results: dict) -> None:
         x, [s.mean for s in m4], [s.error for s in m4], [s.exact for s in m4], fit_line, None,
         "width N", "median $m_4$", title,
     )  # fmt: skip
-    path = stage.path("reports/figures/nnqft_m4_vs_width.png")
+    path = stage.path(FIGURE_NNQFT_M4_VS_WIDTH)
     stage.add_artifact(write_figure(path, fig), "figures")
 
 
@@ -98,9 +103,7 @@ def main() -> None:
     arrays, results = sample_widths(stage, points, widths, combos)
     write_npz(stage.path("data/nnqft_width/green.npz"), **arrays)
     rows = [table_row(w, r["summary"]) for w, r in results.items()]
-    table = write_csv(
-        stage.path("reports/tables/nnqft_width.csv"), [c for c, _ in COLUMNS], rows, dict(COLUMNS)
-    )
+    table = write_csv(stage.path(TABLE_NNQFT_WIDTH), [c for c, _ in COLUMNS], rows, dict(COLUMNS))
     stage.add_artifact(table, "tables")
     metrics: dict = {"per_width": {}}
     for width, r in results.items():

@@ -18,12 +18,15 @@ from nnrg.studies.rbm_flow import paths
 from nnrg.studies.rbm_flow.chain import sample_chain
 from nnrg.studies.rbm_flow.params import IsingChainParams
 
+FIGURE_ISING_CHAIN_ENERGY = "reports/figures/ising_chain_energy.png"
+
+
 STAGE = StageSpec(
     "ising_chain",
     IsingChainParams,
     outs=(
         paths.ISING_CHAIN,
-        "reports/figures/ising_chain_energy.png",
+        FIGURE_ISING_CHAIN_ENERGY,
     ),
     headline=("exact_check.bonferroni_p",),
 )
@@ -84,7 +87,7 @@ def main() -> None:
         [checks[k][2] for k in shown],
         checks[0][3],
     )
-    path = stage.path("reports/figures/ising_chain_energy.png")
+    path = stage.path(FIGURE_ISING_CHAIN_ENERGY)
     stage.add_artifact(write_figure(path, fig), "figures")
     exact_check = {
         "min_p_energy_histogram": float(p_values.min()),

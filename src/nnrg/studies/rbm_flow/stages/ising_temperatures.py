@@ -15,6 +15,9 @@ from nnrg.ising.params import SamplerParams
 from nnrg.studies.rbm_flow import paths
 from nnrg.studies.rbm_flow.params import IsingTemperaturesParams
 
+CURVES_ISING_TEMPERATURES_TAU = "reports/plots/ising_temperatures_tau.csv"
+
+
 STAGE = StageSpec(
     "ising_temperatures",
     IsingTemperaturesParams,
@@ -23,7 +26,7 @@ STAGE = StageSpec(
     outs=(
         paths.ISING_TEMPERATURES,
         "reports/figures/ising_temperatures_sampler.png",
-        "reports/plots/ising_temperatures_tau.csv",
+        CURVES_ISING_TEMPERATURES_TAU,
     ),
     headline=(
         "exact_check.max_abs_z_energy",
@@ -31,7 +34,7 @@ STAGE = StageSpec(
         "tau_int_max",
     ),
     plots={
-        "ising_tau": tau_plot("reports/plots/ising_temperatures_tau.csv"),
+        "ising_tau": tau_plot(CURVES_ISING_TEMPERATURES_TAU),
     },
 )
 

@@ -30,6 +30,10 @@ from nnrg.studies.rbm_flow.stages.common import (
 from nnrg.training.loop import History
 from nnrg.training.runs import fit, save_curves, save_model, validation_loss_plot
 
+FIGURE_RBM_CLASSIFIER_MNIST = "reports/figures/rbm_classifier_mnist.png"
+CURVES_RBM_CLASSIFIERS_LOSS = "reports/plots/rbm_classifiers_loss.csv"
+
+
 STAGE = StageSpec(
     "rbm_classifiers",
     RbmClassifiersParams,
@@ -45,9 +49,9 @@ STAGE = StageSpec(
         "reports/figures/rbm_classifier_lattice.png",
         "reports/figures/rbm_classifier_chain_gd.png",
         "reports/figures/rbm_classifier_lattice_gd.png",
-        "reports/figures/rbm_classifier_mnist.png",
+        FIGURE_RBM_CLASSIFIER_MNIST,
         "reports/figures/rbm_classifiers_training.png",
-        "reports/plots/rbm_classifiers_loss.csv",
+        CURVES_RBM_CLASSIFIERS_LOSS,
     ),
     headline=(
         "chain.single_accuracy",
@@ -56,7 +60,7 @@ STAGE = StageSpec(
     ),
     smoke={"training": {"epochs": 1}, "mnist_training": {"epochs": 1}},
     plots={
-        "training_validation_loss": validation_loss_plot("reports/plots/rbm_classifiers_loss.csv"),
+        "training_validation_loss": validation_loss_plot(CURVES_RBM_CLASSIFIERS_LOSS),
     },
 )
 
@@ -147,7 +151,7 @@ def mnist_classifier(stage: Stage) -> tuple[dict, History]:
     }
     title = "MNIST: softmax averaged over test digits of each class"
     fig = plots_rbm.probability_curves(np.arange(10), curves, np.arange(10), "digit (class)", title)
-    path = stage.path("reports/figures/rbm_classifier_mnist.png")
+    path = stage.path(FIGURE_RBM_CLASSIFIER_MNIST)
     stage.add_artifact(write_figure(path, fig), "figures")
     files = {name: {"images": images[idx], "labels": labels[idx]} for name, idx in split.items()}
     meta = {"source": source, "sizes": {k: len(v) for k, v in split.items()}}

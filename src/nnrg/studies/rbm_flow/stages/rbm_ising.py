@@ -51,6 +51,12 @@ from nnrg.studies.rbm_flow.stages.common import (
     temperatures,
 )
 
+FIGURES_RBM_ISING = "reports/figures/rbm_ising"
+TABLE_RBM_ISING_SENSITIVITY = "reports/tables/rbm_ising_sensitivity.csv"
+TABLE_RBM_ISING_HIDDEN_SWEEP = "reports/tables/rbm_ising_hidden_sweep.csv"
+CURVES_RBM_ISING_FLOWS = "reports/plots/rbm_ising_flows.csv"
+
+
 STAGE = StageSpec(
     "rbm_ising",
     RbmIsingParams,
@@ -67,12 +73,12 @@ STAGE = StageSpec(
     ),
     outs=(
         "models/rbm_ising",
-        "reports/figures/rbm_ising",
+        FIGURES_RBM_ISING,
         "reports/figures/rbm_ising_calibration_chain.png",
         "reports/figures/rbm_ising_calibration_lattice.png",
-        "reports/tables/rbm_ising_sensitivity.csv",
-        "reports/tables/rbm_ising_hidden_sweep.csv",
-        "reports/plots/rbm_ising_flows.csv",
+        TABLE_RBM_ISING_SENSITIVITY,
+        TABLE_RBM_ISING_HIDDEN_SWEEP,
+        CURVES_RBM_ISING_FLOWS,
     ),
     headline=(
         "zigzag.excess",
@@ -86,7 +92,7 @@ STAGE = StageSpec(
             "Study 002: RBM flows on Ising data, read by the temperature classifier "
             "(sampled CD, sampled flow)",
             "step",
-            {"reports/plots/rbm_ising_flows.csv": "classifier"},
+            {CURVES_RBM_ISING_FLOWS: "classifier"},
             "RBM flow step",
             "read-out temperature",
         ),
@@ -344,7 +350,7 @@ def main() -> None:
     stage.add_artifact(stage.path(OUT), "models")
     columns = ["experiment", "cd", "flow", "seed", "t_start", "step", "classifier", "energy"]
     formats = {"t_start": "g", "classifier": ".4g", "energy": ".4g"}
-    path = stage.path("reports/plots/rbm_ising_flows.csv")
+    path = stage.path(CURVES_RBM_ISING_FLOWS)
     stage.add_artifact(write_csv(path, columns, out["rows"], formats), "plots")
     save_figures(stage, out["figures"], ctx.temps)
     stage.finish(metrics, method={"readout": "nearest_thermal_curve"})
@@ -432,7 +438,7 @@ def sweeps(stage: Stage, ctx: Context) -> tuple[dict, dict]:
     expected = {f"e{u[2]}_lr{u[3]:g}": e[1] for u, e in zip(grid, ends, strict=False)}
     rows = [(u[2], u[3], e[0], e[1]) for u, e in zip(grid, ends, strict=False)]
     columns = ["epochs", "lr", "endpoint_thesis", "endpoint_expected"]
-    path = stage.path("reports/tables/rbm_ising_sensitivity.csv")
+    path = stage.path(TABLE_RBM_ISING_SENSITIVITY)
     formats = {"lr": "g", "endpoint_thesis": ".4g", "endpoint_expected": ".4g"}
     stage.add_artifact(write_csv(path, columns, rows, formats), "tables")
     by_hidden: dict = {}
@@ -442,7 +448,7 @@ def sweeps(stage: Stage, ctx: Context) -> tuple[dict, dict]:
         t[f"h{u[1]}"], x[f"h{u[1]}"] = e
         hidden_rows.append((u[0], u[1], e[0], e[1]))
     columns = ["system", "hidden", "endpoint_thesis", "endpoint_expected"]
-    path = stage.path("reports/tables/rbm_ising_hidden_sweep.csv")
+    path = stage.path(TABLE_RBM_ISING_HIDDEN_SWEEP)
     formats = {"endpoint_thesis": ".4g", "endpoint_expected": ".4g"}
     stage.add_artifact(write_csv(path, columns, hidden_rows, formats), "tables")
     return spread(thesis, expected), {s: spread(*v) for s, v in by_hidden.items()}
@@ -478,4 +484,4 @@ def save_figures(stage: Stage, figures: dict, temps: dict[str, np.ndarray]) -> N
                 f"{name}: classifier output at the end of the flow, by starting T",
             )  # fmt: skip
             write_figure(stage.path(f"reports/figures/rbm_ising/{name}_end_curves.png"), fig)
-    stage.add_artifact(stage.path("reports/figures/rbm_ising"), "figures/rbm_ising")
+    stage.add_artifact(stage.path(FIGURES_RBM_ISING), "figures/rbm_ising")

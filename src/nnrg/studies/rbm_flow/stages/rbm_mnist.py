@@ -37,6 +37,10 @@ from nnrg.studies.rbm_flow.params import RbmClassifiersParams, RbmMnistParams
 from nnrg.studies.rbm_flow.rbm import RBM, train_rbm
 from nnrg.studies.rbm_flow.stages.common import load_classifier, rbm_training
 
+FIGURE_RBM_MNIST_ENDPOINTS = "reports/figures/rbm_mnist_endpoints.png"
+CURVES_RBM_MNIST_FLOWS = "reports/plots/rbm_mnist_flows.csv"
+
+
 STAGE = StageSpec(
     "rbm_mnist",
     RbmMnistParams,
@@ -48,8 +52,8 @@ STAGE = StageSpec(
     ),
     outs=(
         "models/rbm_mnist",
-        "reports/figures/rbm_mnist_endpoints.png",
-        "reports/plots/rbm_mnist_flows.csv",
+        FIGURE_RBM_MNIST_ENDPOINTS,
+        CURVES_RBM_MNIST_FLOWS,
     ),
     headline=(
         "d48.n_fixed_points_mean",
@@ -61,7 +65,7 @@ STAGE = StageSpec(
             "nnrg_mnist_flow",
             "Study 002: RBM flows on MNIST digits, read by the digit classifier",
             "step",
-            {"reports/plots/rbm_mnist_flows.csv": "expected_digit"},
+            {CURVES_RBM_MNIST_FLOWS: "expected_digit"},
             "RBM flow step",
             "expected digit under the classifier",
         ),
@@ -205,11 +209,11 @@ def main() -> None:
     write_dir_npz(stage.path(OUT), models)
     stage.add_artifact(stage.path(OUT), "models")
     columns = ["experiment", "seed", "start_digit", "step", "expected_digit", "argmax_digit"]
-    path = stage.path("reports/plots/rbm_mnist_flows.csv")
+    path = stage.path(CURVES_RBM_MNIST_FLOWS)
     formats = {"expected_digit": ".4g", "argmax_digit": "g"}
     stage.add_artifact(write_csv(path, columns, rows, formats), "plots")
     fig = plots_rbm.endpoint_distributions(DIGITS, finals, "digit read-out", DIGITS, p.n_seeds)
-    path = stage.path("reports/figures/rbm_mnist_endpoints.png")
+    path = stage.path(FIGURE_RBM_MNIST_ENDPOINTS)
     stage.add_artifact(write_figure(path, fig), "figures")
     per_digit = np.bincount(data["train"]["labels"], minlength=10)
     metrics["per_digit_train"] = per_digit.tolist()
