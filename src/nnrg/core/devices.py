@@ -6,7 +6,7 @@ torch sees a GPU, else the CPU. Models are built on the CPU from their seeded ge
 then moved, so a GPU run starts from the very weights a CPU run starts from; results come back
 to the CPU only to be written. On the CPU nothing moves and every number is what it was before
 this setting existed (byte-identical); on a GPU kernels and random streams differ, so results
-agree with the CPU's within a stated tolerance only (``tests/test_device.py``).
+agree with the CPU's within a stated tolerance only (``tests/core/test_device.py``).
 """
 
 from __future__ import annotations
