@@ -50,7 +50,7 @@ plots-offline: install  ## vega from the npm registry, and .nnrg/plots.html for 
 	$(RUN) python -m nnrg plots-template $(VEGA)/node_modules .nnrg/plots.html
 
 test-browser: install plots-offline  ## MLflow UI and dvc plots in headless Chromium (slow)
-	$(RUN) python -m pytest -m slow -q -s tests/test_mlflow_ui.py tests/test_dvc_plots.py
+	$(RUN) python -m pytest -m slow -q -s tests/core/test_mlflow_ui.py tests/core/test_dvc_plots.py
 
 lint: install  ## ruff check, ruff format --check, mypy on the library
 	$(RUN) ruff check src tests benchmarks

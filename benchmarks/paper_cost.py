@@ -19,20 +19,22 @@ import argparse
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import ray
 import torch
 import yaml
 
-from nnrg.core import fanout
+from nnrg.core import fanout, registry
 from nnrg.core.cli import render_profile
-from nnrg.core.params import Params, from_dict
+from nnrg.core.params import from_dict
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, state_arrays
-from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn, train_part
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, train_hnn, train_part
 
 ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("hnn_dense", "imp_layers", "imp_global", "ticket_transfer")  # the HNN stages
 DIM = {"oscillator": 2, "henon_heiles": 4}
 
 
@@ -47,8 +49,9 @@ class Work:
     replicate_epochs: float
 
 
-def workloads(p: Params) -> list[Work]:
-    """Every HNN stage's batched jobs under params ``p`` (as the stages build them)."""
+def workloads(p: Any) -> list[Work]:
+    """Every HNN stage's batched jobs under params ``p`` (the HNN stages' sections, as the
+    stages build them)."""
     out = []
     for name in DIM:
         cfg = getattr(p.hnn_dense.training, name)
@@ -81,8 +84,8 @@ def problem(system: str) -> HnnProblem:
 
 
 def recipe(n_points: int, epochs: int) -> HnnTraining:
-    return HnnTraining(epochs=epochs, lr=8e-3, lr_final=8e-3, schedule="constant",
-                       n_points=n_points, seed=0)  # fmt: skip
+    return HnnTraining.of(epochs=epochs, lr=8e-3, lr_final=8e-3, schedule="constant",
+                          n_points=n_points, seed=0)  # fmt: skip
 
 
 def rates(work: Work, epochs: int, workers: int, cap: int) -> tuple[float, float]:
@@ -118,7 +121,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cap", type=int, default=512)
     args = parser.parse_args()
-    params = from_dict(yaml.safe_load(render_profile("paper", ROOT)))
+    specs = registry.specs()
+    sections = {name: cls for stage in STAGES for name, cls in specs[stage].sections.items()}
+    params = from_dict(yaml.safe_load(render_profile("paper", ROOT)), sections)
     fanout.quiet_ray_environment()
     ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
     print(f"torch threads (serial): {torch.get_num_threads()}; Ray workers: {args.workers}\n")

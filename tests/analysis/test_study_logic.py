@@ -1,36 +1,15 @@
-"""Study logic that used to live in stage modules: crossings, sigma read-outs, transfer
-comparisons, NN-QFT slope fits, exact thermometers and the RBM read-out helpers."""
+"""Study 000 logic that used to live in stage modules: sigma read-outs, transfer comparisons,
+and the layer and transfer read-outs. (The other studies' parts are under tests/studies/.)"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nnrg.ising.exact import chain_mean_energy, kaufman_energy_and_heat
-from nnrg.studies.autoencoder_rg.analysis.flow import flow_crossings
 from nnrg.studies.imp_hnn.analysis.imp_scaling import anchored_ticket_density, transfer_comparison
 from nnrg.studies.imp_hnn.analysis.sigma import sigma_metrics, sign_verdict, thesis_sign_pattern
-from nnrg.studies.nn_qft.analysis.couplings import (
-    CLAIMED_SLOPES,
-    Summary,
-    m4_width_fits,
-    slope_fits,
-)
-from nnrg.studies.rbm_flow.analysis.flow import magnetisation_modes
-from nnrg.studies.rbm_flow.analysis.thermometry import exact_energy_thermometer
 
 LAYERS = ("input", "hidden", "output")
-
-
-def test_flow_crossings_of_a_known_line_inside_and_outside_the_window():
-    betas = np.linspace(0.1, 0.6, 26)
-    flows = {"attractive": 0.4 + 0.5 * (betas - 0.4), "outside": 0.75 + 0.5 * (betas - 0.75)}
-    c = flow_crossings(betas, flows, [1, 2], 1, (0.1, 0.6), (0.3, 0.7), "attractive")
-    assert c.main is not None and c.main.beta == pytest.approx(0.4) and c.main.attractive
-    assert c.fits["attractive"]["deg2"]["beta"] == pytest.approx(0.4)
-    assert c.fits["outside"]["deg1"] == {"beta": None}  # the line crosses at 0.75
-    assert c.unwindowed["outside"]["beta"] == pytest.approx(0.75)
-    assert c.measured["outside"] == []  # no data point pair straddles 0.75
 
 
 def test_sigma_metrics_recover_exponents_and_the_sign_pattern():
@@ -75,46 +54,6 @@ def test_transfer_comparison_ratios_are_log10_of_known_factors():
     assert out["fraction_below_beating_direct"] == 0.0
     assert out["lowest_ticket_density"] == 1.0  # 10x the dense loss at once: no ticket
     assert anchored_ticket_density(density, direct, 1e-4, 2.0) == 0.2
-
-
-def _summary(mean, error, exact):
-    return Summary(mean, error, mean, exact, abs(exact), 20)
-
-
-def test_slope_fits_recover_a_power_law_and_skip_unresolved_points():
-    s_w = np.array([1.0, 2.0, 4.0, 8.0])
-    rows = [{"u4": _summary(3 * s**3, 0.01 * s**3, 3 * s**3),
-             "u6": _summary(0.0, 1.0, 2 * s**4)} for s in s_w]  # fmt: skip
-    fits = slope_fits(s_w, rows)
-    assert fits["u4"]["measured"]["exponent"] == pytest.approx(3.0)
-    assert fits["u4"]["n_resolved"] == 4 and fits["u4"]["claimed"] == CLAIMED_SLOPES["u4"]
-    assert fits["u6"]["n_resolved"] == 0  # nothing resolved from zero: no measured fit
-    assert fits["u6"]["exact"]["exponent"] == pytest.approx(4.0)
-
-
-def test_m4_width_fit_uses_resolved_positive_widths_only():
-    widths = [2, 4, 8, 16]
-    m4 = [_summary(1 / w, 0.001 / w, 1 / w) for w in widths[:3]] + [_summary(-0.1, 1.0, 1 / 16)]
-    fit, exact, resolved = m4_width_fits(widths, m4)
-    assert resolved == [0, 1, 2]
-    assert fit.exponent == pytest.approx(-1.0) and exact.exponent == pytest.approx(-1.0)
-
-
-@pytest.mark.parametrize("system,size", [("chain", 8), ("lattice", 10)])
-def test_exact_thermometers_read_exact_energies_back(system, size):
-    therm = exact_energy_thermometer(system, size)
-    for t in (0.8, 2.27, 4.0):
-        e = chain_mean_energy(size, 1 / t) / size if system == "chain" else (
-            kaufman_energy_and_heat(size, 1 / t)[0])  # fmt: skip
-        assert float(therm(e)) == pytest.approx(t, rel=2e-3)
-    with pytest.raises(ValueError, match="system"):
-        exact_energy_thermometer("ladder", 4)
-
-
-def test_magnetisation_modes_fractions():
-    states = [np.array([[1.0] * 4, [1.0] * 4, [-1.0] * 4, [1.0, -1.0, 1.0, -1.0]] * 5)]
-    modes = magnetisation_modes(states)
-    assert modes == {"minus": 0.25, "zero": 0.25, "plus": 0.5, "n_modes": 3}
 
 
 def test_transfer_readouts_of_known_curves():

@@ -6,17 +6,9 @@ import torch
 
 from nnrg.core import fanout
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, tiled
-from nnrg.studies.imp_hnn.imp import (
-    HnnProblem,
-    HnnTraining,
-    PruneGroup,
-    group_bins,
-    imp,
-    imp_binned,
-    train_hnn,
-    train_split,
-)
+from nnrg.studies.imp_hnn.imp import PruneGroup, group_bins, imp, imp_binned
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, train_hnn, train_split
 
 
 def problem() -> HnnProblem:
@@ -28,9 +20,9 @@ def recipe(thesis: bool = False) -> HnnTraining:
     """The default recipe, or (``thesis``) the paper-budget set's: Gaussian time noise and the
     best network of the final epochs kept per replica."""
     extra = {"time_noise": "gaussian_reflected", "time_noise_scale": 0.4, "keep": "best_of_final",
-             "adam_betas": (0.999, 0.9999)} if thesis else {}  # fmt: skip
-    return HnnTraining(epochs=25, lr=2e-2, lr_final=1e-4, schedule="cosine", n_points=20, seed=3,
-                       **extra)  # fmt: skip
+             "adam_betas": [0.999, 0.9999]} if thesis else {}  # fmt: skip
+    return HnnTraining.of(epochs=25, lr=2e-2, lr_final=1e-4, schedule="cosine", n_points=20,
+                          seed=3, **extra)  # fmt: skip
 
 
 def mixed_groups(r: int) -> list[PruneGroup]:
@@ -46,7 +38,7 @@ def mixed_groups(r: int) -> list[PruneGroup]:
 
 
 def binned(model: BatchedHNN, groups, n_bins: int, n_iter: int, run=None, thesis=False):
-    """IMP bin by bin as ``hnn_common.run_imp`` fans it out (serially unless ``run``)."""
+    """IMP bin by bin as ``imp_hnn.stages.common.run_imp`` fans it out (serially unless ``run``)."""
     serial = run or (lambda fn, units: [fn(*u) for u in units])
     return imp_binned(model, problem(), recipe(thesis), groups, n_iter, n_bins, serial)
 

@@ -40,7 +40,8 @@ def test_bad_direction_is_rejected():
 
 def test_committed_policy_names_existing_stages(repo_root):
     import yaml
-    from nnrg.stages import STAGES
+
+    from nnrg.core import registry
 
     policy = yaml.safe_load((repo_root / "reports/metrics_policy.yaml").read_text())["gated"]
-    assert {p["metric"].split(":")[0] for p in policy} <= set(STAGES)
+    assert {p["metric"].split(":")[0] for p in policy} <= set(registry.pipeline())

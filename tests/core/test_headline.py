@@ -6,37 +6,48 @@ import json
 import math
 
 import pytest
-from nnrg.stages import STAGES
 
-from nnrg.core.headline import HEADLINE, headline, value_at
+from nnrg.core import registry
+from nnrg.core.headline import headline, value_at
 from nnrg.core.io import SIGNIFICANT_DIGITS, significant
 from nnrg.core.paths import METRICS, RECORDS
 
-
-def test_every_stage_has_a_headline_and_only_stages_do():
-    assert set(HEADLINE) == set(STAGES)
+SPECS = registry.specs()
 
 
-@pytest.mark.parametrize("stage", sorted(HEADLINE))
+@pytest.mark.parametrize("stage", list(SPECS))
+def test_every_stage_declares_distinct_headline_keys(stage):
+    keys = SPECS[stage].headline
+    assert keys and len(set(keys)) == len(keys), (stage, keys)
+
+
+@pytest.mark.parametrize("stage", list(SPECS))
 def test_every_headline_key_is_a_number_in_the_committed_record(repo_root, stage):
     record = json.loads((repo_root / RECORDS / f"{stage}.json").read_text())
-    for key in HEADLINE[stage]:
+    for key in SPECS[stage].headline:
         value = value_at(record, key)
         assert isinstance(value, int | float) and math.isfinite(value), (stage, key, value)
 
 
-@pytest.mark.parametrize("stage", sorted(HEADLINE))
+@pytest.mark.parametrize("stage", list(SPECS))
 def test_committed_metrics_files_are_the_records_headline_scalars(repo_root, stage):
     record = json.loads((repo_root / RECORDS / f"{stage}.json").read_text())
     shown = json.loads((repo_root / METRICS / f"{stage}.json").read_text())
-    assert shown == headline(stage, record)
+    assert shown == headline(SPECS[stage].headline, record)
     assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in shown.values())
 
 
+def test_no_metrics_file_without_a_stage(repo_root):
+    assert {p.stem for p in (repo_root / METRICS).glob("*.json")} <= set(SPECS)
+
+
 def test_headline_leaves_out_missing_and_non_finite_values_and_writes_bools_as_ints():
-    got = headline("ae_models", {"models": {"model1": {"validation": None}},
-                                 "model2_over_model1": 2.5, "ordering_holds": True})  # fmt: skip
+    keys = SPECS["ae_models"].headline
+    assert keys == ("models.model1.validation", "model2_over_model1", "ordering_holds")
+    got = headline(keys, {"models": {"model1": {"validation": None}},
+                          "model2_over_model1": 2.5, "ordering_holds": True})  # fmt: skip
     assert got == {"model2_over_model1": 2.5, "ordering_holds": 1}
+    assert headline(("x", "y.z"), {"x": float("nan"), "y": {"z": float("inf")}}) == {}
 
 
 def test_significant_rounds_floats_only_and_keeps_shapes():

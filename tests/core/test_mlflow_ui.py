@@ -1,7 +1,7 @@
 """The MLflow UI, in a real headless browser, shows what the tiny pipeline logged.
 
 Slow and needs Debian's ``chromium`` and ``chromium-driver`` plus ``selenium`` (``make
-browser-deps``); run with ``make test-browser`` or ``pytest -m slow tests/test_mlflow_ui.py``.
+browser-deps``); run with ``make test-browser`` or ``pytest -m slow tests/core/test_mlflow_ui.py``.
 Saves screenshots under ``reports/browser/`` of the tiny copy (path printed on failure).
 """
 

@@ -8,10 +8,12 @@ import sys
 
 import pytest
 import yaml
-from nnrg.stages import STAGES
 
+from nnrg.core import registry
 from nnrg.core.cli import check_metrics
 from tests.conftest import ROOT, pipeline_env, run
+
+STAGES = registry.pipeline()
 
 BASELINES = ROOT / "tests" / "baselines" / "tiny"
 

@@ -34,8 +34,8 @@ def test_check_mode_reports_up_to_date(repo_root, capsys):
 def test_readme_states_the_stage_count(repo_root):
     import re
 
-    from nnrg.stages import STAGES
+    from nnrg.core import registry
 
     text = (repo_root / "README.md").read_text()
     counts = {int(n) for n in re.findall(r"\((\d+) stages", text)}
-    assert counts == {len(STAGES)}, counts
+    assert counts == {len(registry.pipeline())}, counts

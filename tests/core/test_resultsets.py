@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from nnrg.core import resultsets
+from nnrg.core import registry, resultsets
 from nnrg.core.cli import render_profile
 from nnrg.core.io import dump_yaml, load_yaml
 from nnrg.core.params import from_dict
@@ -21,7 +21,8 @@ def test_every_result_set_is_up_to_date_with_its_profile(repo_root):
         assert have == want, f"run `python -m nnrg resultset {name}`"
         params = (resultsets.set_dir(repo_root, name) / "params.yaml").read_text()
         assert params == render_profile(name, repo_root), f"run `python -m nnrg resultset {name}`"
-        assert from_dict(yaml.safe_load(params)).pipeline.profile == name
+        sections = registry.all_sections()
+        assert from_dict(yaml.safe_load(params), sections).pipeline.profile == name
 
 
 def test_a_set_runs_root_stages_with_code_two_levels_up():

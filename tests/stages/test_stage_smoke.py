@@ -14,12 +14,11 @@ import shutil
 
 import pytest
 import yaml
-from nnrg.core import registry
 
+from nnrg.core import registry
 from nnrg.core.cli import render_profile
 from nnrg.core.headline import headline
 from tests.conftest import ROOT
-
 
 
 def overlay(tree: dict, changes: dict) -> dict:

@@ -13,6 +13,7 @@ from nnrg.studies.autoencoder_rg.analysis.flow import (
     EnergyThermometer,
     data_crossings,
     fit_crossing,
+    flow_crossings,
 )
 
 
@@ -54,3 +55,14 @@ def test_unwindowed_crossing_is_found_outside_any_window():
     assert fit_crossing(beta, line, 1, (0.3, 0.7)) is None
     c = fit_crossing(beta, line, 1, None)
     assert c is not None and abs(c.beta - 0.8) < 1e-9 and c.attractive
+
+
+def test_flow_crossings_of_a_known_line_inside_and_outside_the_window():
+    betas = np.linspace(0.1, 0.6, 26)
+    flows = {"attractive": 0.4 + 0.5 * (betas - 0.4), "outside": 0.75 + 0.5 * (betas - 0.75)}
+    c = flow_crossings(betas, flows, [1, 2], 1, (0.1, 0.6), (0.3, 0.7), "attractive")
+    assert c.main is not None and c.main.beta == pytest.approx(0.4) and c.main.attractive
+    assert c.fits["attractive"]["deg2"]["beta"] == pytest.approx(0.4)
+    assert c.fits["outside"]["deg1"] == {"beta": None}  # the line crosses at 0.75
+    assert c.unwindowed["outside"]["beta"] == pytest.approx(0.75)
+    assert c.measured["outside"] == []  # no data point pair straddles 0.75

@@ -5,9 +5,13 @@ import pytest
 
 from nnrg.numerics.wick import point_combinations
 from nnrg.studies.nn_qft.analysis.couplings import (
+    CLAIMED_SLOPES,
+    Summary,
     held_out,
+    m4_width_fits,
     sign_fractions,
     sint_prediction,
+    slope_fits,
     summarise,
     u6_jackknife_error,
     u6_per_bag,
@@ -72,3 +76,26 @@ def test_bootstrap_flags_a_heavy_tail():
     assert symmetric.reliable is True
     assert heavy.reliable is False
     assert summarise(rng.standard_normal((40, 1)), np.zeros(1)).reliable is None
+
+
+def _summary(mean, error, exact):
+    return Summary(mean, error, mean, exact, abs(exact), 20)
+
+
+def test_slope_fits_recover_a_power_law_and_skip_unresolved_points():
+    s_w = np.array([1.0, 2.0, 4.0, 8.0])
+    rows = [{"u4": _summary(3 * s**3, 0.01 * s**3, 3 * s**3),
+             "u6": _summary(0.0, 1.0, 2 * s**4)} for s in s_w]  # fmt: skip
+    fits = slope_fits(s_w, rows)
+    assert fits["u4"]["measured"]["exponent"] == pytest.approx(3.0)
+    assert fits["u4"]["n_resolved"] == 4 and fits["u4"]["claimed"] == CLAIMED_SLOPES["u4"]
+    assert fits["u6"]["n_resolved"] == 0  # nothing resolved from zero: no measured fit
+    assert fits["u6"]["exact"]["exponent"] == pytest.approx(4.0)
+
+
+def test_m4_width_fit_uses_resolved_positive_widths_only():
+    widths = [2, 4, 8, 16]
+    m4 = [_summary(1 / w, 0.001 / w, 1 / w) for w in widths[:3]] + [_summary(-0.1, 1.0, 1 / 16)]
+    fit, exact, resolved = m4_width_fits(widths, m4)
+    assert resolved == [0, 1, 2]
+    assert fit.exponent == pytest.approx(-1.0) and exact.exponent == pytest.approx(-1.0)

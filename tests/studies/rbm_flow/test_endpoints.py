@@ -5,7 +5,11 @@ import pytest
 
 from nnrg.ising.datasets import mixtures, noisy
 from nnrg.ising.decimation import chain_decimation, chain_decimation_flow
-from nnrg.studies.rbm_flow.analysis.flow import convergence_step, fixed_point_groups
+from nnrg.studies.rbm_flow.analysis.flow import (
+    convergence_step,
+    fixed_point_groups,
+    magnetisation_modes,
+)
 
 
 def test_a_chain_started_in_its_stationary_distribution_stops_at_once():
@@ -67,3 +71,9 @@ def test_chain_decimation_flows_to_zero_coupling():
     assert np.all(np.diff(flow, axis=0) < 0) or np.all(flow[-1] < 1e-100)
     assert flow[-1].max() < 1e-100
     assert chain_decimation(1.0) == pytest.approx(np.arctanh(np.tanh(1.0) ** 2))
+
+
+def test_magnetisation_modes_fractions():
+    states = [np.array([[1.0] * 4, [1.0] * 4, [-1.0] * 4, [1.0, -1.0, 1.0, -1.0]] * 5)]
+    modes = magnetisation_modes(states)
+    assert modes == {"minus": 0.25, "zero": 0.25, "plus": 0.5, "n_modes": 3}

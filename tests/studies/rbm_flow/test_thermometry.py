@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from nnrg.ising.exact import chain_mean_energy
+from nnrg.ising.exact import chain_mean_energy, kaufman_energy_and_heat
 from nnrg.studies.rbm_flow.analysis.thermometry import (
     CurveThermometer,
     chain_energy_per_spin,
+    exact_energy_thermometer,
     lattice_energy_per_spin,
     read,
 )
@@ -42,3 +43,14 @@ def test_lattice_energy_of_ordered_and_checkerboard_states():
 def test_collection_readout_expected_and_argmax():
     r = read(np.array([0.1, 0.6, 0.3]), np.array([1.0, 2.0, 3.0]))
     assert r.expected == pytest.approx(2.2) and r.argmax == 2.0
+
+
+@pytest.mark.parametrize("system,size", [("chain", 8), ("lattice", 10)])
+def test_exact_thermometers_read_exact_energies_back(system, size):
+    therm = exact_energy_thermometer(system, size)
+    for t in (0.8, 2.27, 4.0):
+        e = chain_mean_energy(size, 1 / t) / size if system == "chain" else (
+            kaufman_energy_and_heat(size, 1 / t)[0])  # fmt: skip
+        assert float(therm(e)) == pytest.approx(t, rel=2e-3)
+    with pytest.raises(ValueError, match="system"):
+        exact_energy_thermometer("ladder", 4)
