@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 import numpy as np
 import ray
@@ -19,8 +20,9 @@ import torch
 
 from nnrg.core import fanout
 from nnrg.studies.imp_hnn.hnn import LAYERS, BatchedHNN, tiled
-from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, PruneGroup, imp, imp_binned
+from nnrg.studies.imp_hnn.imp import PruneGroup, imp, imp_binned
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining
 
 
 def main() -> None:
@@ -31,8 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     s = get_system("oscillator")
     prob = HnnProblem(s.field, s.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
-    tr = HnnTraining(epochs=args.epochs, lr=2e-2, lr_final=1e-5, schedule="cosine",
-                     n_points=50, seed=6200)  # fmt: skip
+    tr = HnnTraining.of(epochs=args.epochs, lr=2e-2, lr_final=1e-5, schedule="cosine",
+                        n_points=50, seed=6200)  # fmt: skip
     r = 4
     base = BatchedHNN(r, 2, 50, generator=torch.Generator().manual_seed(6200))
     groups = [PruneGroup(k * r, (k + 1) * r, LAYERS, m, 0.1)
@@ -49,7 +51,7 @@ def main() -> None:
         def run(fn, units, w=workers):
             return fanout.run_units(fn, units, "ray", w)
 
-        warm = HnnTraining(**{**tr.__dict__, "epochs": 5})
+        warm = replace(tr, recipe=replace(tr.recipe, epochs=5))
         imp_binned(tiled(base, 3), prob, warm, groups, 1, workers, run)  # worker start-up
         start = time.perf_counter()
         out = imp_binned(tiled(base, 3), prob, tr, groups, args.iterations, workers, run)

@@ -1,6 +1,6 @@
 """The one prepared check for a lent GPU machine (DEVELOPERS.md: one short script, run once).
 
-Runs the CUDA tests (``tests/test_device.py``), then measures, in this one run, HNN training
+Runs the CUDA tests (``tests/core/test_device.py``), then measures, in this one run, HNN training
 rates (replicate-epochs per second) on the CPU and on the GPU, eager and compiled, at replica
 counts from the default profile's to the paper profile's, and one RBM's CD-1 training; writes
 everything to ``$OUT/gpu_check.json`` (or ``./gpu_check.json``) and prints it.
@@ -15,14 +15,15 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from nnrg.studies.imp_hnn.hnn import BatchedHNN
-from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, train_hnn
 from nnrg.studies.rbm_flow.rbm import RBM, RbmTraining, train_rbm
 
 
@@ -32,9 +33,9 @@ def hnn_rate(device: str, n_replicas: int, epochs: int, compiled: bool) -> float
     prob = HnnProblem(
         s.field, s.energy, torch.tensor([0.3, -0.3, 0.3, 0.15], device=device), 6 * np.pi
     )
-    tr = HnnTraining(epochs=epochs, lr=8e-3, lr_final=1e-4, schedule="cosine", n_points=200,
-                     seed=0, compiled=compiled)  # fmt: skip
-    warm = HnnTraining(**{**tr.__dict__, "epochs": 20})
+    tr = HnnTraining.of(epochs=epochs, lr=8e-3, lr_final=1e-4, schedule="cosine", n_points=200,
+                        seed=0, compiled=compiled)  # fmt: skip
+    warm = replace(tr, recipe=replace(tr.recipe, epochs=20))
     train_hnn(BatchedHNN(n_replicas, 4, 50).to(device), prob, warm)
     if device == "cuda":
         torch.cuda.synchronize()
@@ -61,7 +62,7 @@ def main() -> None:
     report: dict = {"torch": torch.__version__, "cuda": torch.cuda.is_available()}
     if torch.cuda.is_available():
         report["gpu"] = torch.cuda.get_device_name(0)
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/test_device.py"],
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/core/test_device.py"],
                            capture_output=True, text=True)  # fmt: skip
     report["cuda_tests"] = {"rc": tests.returncode, "tail": tests.stdout[-1500:]}
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])

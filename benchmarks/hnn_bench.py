@@ -14,8 +14,8 @@ import numpy as np
 import torch
 
 from nnrg.studies.imp_hnn.hnn import BatchedHNN
-from nnrg.studies.imp_hnn.imp import HnnProblem, HnnTraining, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, train_hnn
 
 OSC = get_system("oscillator")
 PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
@@ -23,8 +23,8 @@ PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
 
 def rate(n_replicas: int, epochs: int, batched: bool, compiled: bool = False) -> float:
     """Replicate-epochs per second of wall time."""
-    tr = HnnTraining(epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200,
-                     seed=0, compiled=compiled)  # fmt: skip
+    tr = HnnTraining.of(epochs=epochs, lr=1e-2, lr_final=1e-4, schedule="cosine", n_points=200,
+                        seed=0, compiled=compiled)  # fmt: skip
     models = (
         [BatchedHNN(n_replicas, 2)] if batched else [BatchedHNN(1, 2) for _ in range(n_replicas)]
     )
