@@ -82,7 +82,7 @@ def test_rbm_training_and_flow_run_on_the_gpu_like_on_the_cpu():
     data = torch.as_tensor(
         rng.choice([-1.0, 1.0], size=(2000, 8)) * np.sign(rng.standard_normal((2000, 1)))
     )  # noqa: E501
-    tr = RbmTraining(epochs=5, lr=0.01, batch_size=100, k=1, cd_mode="sampled", seed=3)
+    tr = RbmTraining.of(epochs=5, lr=0.01, batch_size=100, k=1, cd_mode="sampled", seed=3)
     errors = {}
     for device in ("cpu", "cuda"):
         rbm = RBM(8, 4, generator=torch.Generator().manual_seed(1), device=device)

@@ -173,3 +173,14 @@ def test_nnrg_params_validates_every_section(params_dir, capsys, section):
     (params_dir / "params.yaml").write_text(yaml.safe_dump(tree, sort_keys=False))
     assert main(["params"]) == 2
     assert f"missing section '{section}'" in capsys.readouterr().err
+
+
+def test_nnrg_params_rejects_a_section_no_stage_declares(params_dir, capsys):
+    """A stage reads only its own sections, so a misspelt section name would go unnoticed by
+    the stages: ``nnrg params`` (run by ``make repro`` before any compute) refuses it."""
+    tree = yaml.safe_load((params_dir / "params.yaml").read_text())
+    tree["imp_globl"] = {"fraction": 0.2}
+    (params_dir / "params.yaml").write_text(yaml.safe_dump(tree, sort_keys=False))
+    assert main(["params"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key 'imp_globl' in params.yaml" in err and "imp_global" in err, err

@@ -14,8 +14,8 @@ from nnrg.studies.imp_hnn.hnn import (
     weight_shapes,
 )
 from nnrg.studies.imp_hnn.imp import PruneGroup, imp, unpack_masks
-from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system, reference_trajectory
+from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, train_hnn
 
 OSC = get_system("oscillator")
 FIELD = OSC.field
@@ -61,7 +61,9 @@ def test_training_lowers_residual_and_tracks_reference():
     t = np.linspace(0, np.pi, 100)
     tt = torch.tensor(t, dtype=torch.float32)
     before = evaluate_hnn(model, problem(np.pi), tt)[0]
-    tr = HnnTraining.of(epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, seed=0)
+    tr = HnnTraining.of(
+        epochs=1500, lr=2e-2, lr_final=1e-5, schedule="cosine", n_points=100, seed=0
+    )
     after = train_hnn(model, problem(np.pi), tr)[0]
     assert after < 1e-3 and after < before / 100
     ref = reference_trajectory(get_system("oscillator"), Z0.numpy().astype(float), t)
@@ -138,7 +140,9 @@ def test_layer_normalised_pruning_equalises_layers_of_different_scale():
 
 def test_imp_rejects_groups_that_miss_replicas():
     model = BatchedHNN(3, 2, hidden=4)
-    tr = HnnTraining.of(epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none")
+    tr = HnnTraining.of(
+        epochs=1, lr=1e-3, lr_final=1e-3, schedule="constant", n_points=5, seed=0, time_noise="none"
+    )
     with pytest.raises(ValueError, match="cover every replica"):
         imp(model, problem(1.0), tr, [PruneGroup(0, 2, LAYERS)], 1)
     with pytest.raises(ValueError, match="method"):

@@ -10,8 +10,14 @@ import torch
 from nnrg.studies.imp_hnn import imp as imp_module
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, residual_loss
 from nnrg.studies.imp_hnn.imp import PruneGroup, imp
-from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, perturbed_times, train_hnn
 from nnrg.studies.imp_hnn.systems import get_system
+from nnrg.studies.imp_hnn.training import (
+    HnnProblem,
+    HnnTraining,
+    evaluate_hnn,
+    perturbed_times,
+    train_hnn,
+)
 
 OSC = get_system("oscillator")
 PROBLEM = HnnProblem(OSC.field, OSC.energy, torch.tensor([1.3, 1.0]), 4 * np.pi)
