@@ -1,5 +1,7 @@
 """The fan-out of independent units (serial or Ray) gives the bytes of the batched serial path."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -125,3 +127,12 @@ def test_units_run_single_threaded_on_the_serial_path_too():
     before = torch.get_num_threads()
     assert fanout.run_units(torch.get_num_threads, [(), ()], parallel="serial") == [1, 1]
     assert torch.get_num_threads() == before
+
+
+def test_local_workers_import_this_source_tree():
+    """Ray's local workers get ``source_root()`` first on their PYTHONPATH: the directory that
+    holds the package this process runs (fanout lives in nnrg/core/, two levels down)."""
+    import nnrg
+    from nnrg.core.fanout import source_root
+
+    assert (source_root() / "nnrg" / "__init__.py").resolve() == Path(nnrg.__file__).resolve()
