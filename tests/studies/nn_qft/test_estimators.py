@@ -7,6 +7,7 @@ from nnrg.numerics.wick import point_combinations
 from nnrg.studies.nn_qft.analysis.couplings import (
     CLAIMED_SLOPES,
     Summary,
+    exact_check,
     held_out,
     m4_width_fits,
     sign_fractions,
@@ -52,6 +53,18 @@ def test_sign_fractions_count_combinations():
     assert f["measured_resolved_negative"] == pytest.approx(1 / 3)
 
 
+def test_exact_zeros_below_round_off_are_counted_as_zero_not_as_a_sign():
+    # (a, a, a, -a)-like combinations: exactly zero, computed as +-1e-21 by float64
+    exact = np.array([1.0e-5, -2.0e-5, 1.0e-21, -1.0e-21, 3.0e-5])
+    f = sign_fractions(np.ones((3, 5)), exact)
+    assert (f["exact_positive_count"], f["exact_negative_count"], f["exact_zero_count"]) == (
+        2,
+        1,
+        2,
+    )
+    assert f["exact_zero"] == pytest.approx(0.4)
+
+
 def test_sint_prediction_holds_for_a_constant_coupling_and_fails_for_a_varying_one():
     combos = point_combinations(6, 4)
     test = held_out(combos, 6)
@@ -91,6 +104,11 @@ def test_slope_fits_recover_a_power_law_and_skip_unresolved_points():
     assert fits["u4"]["n_resolved"] == 4 and fits["u4"]["claimed"] == CLAIMED_SLOPES["u4"]
     assert fits["u6"]["n_resolved"] == 0  # nothing resolved from zero: no measured fit
     assert fits["u6"]["exact"]["exponent"] == pytest.approx(4.0)
+    # the noise of u6 is flat (s.e. 1 at every sW), that of u4 grows as sW^3
+    assert fits["u6"]["noise"]["raw"]["exponent"] == pytest.approx(0.0, abs=1e-9)
+    assert fits["u4"]["noise"]["raw"]["exponent"] == pytest.approx(3.0)
+    shift = fits["u4"]["flow_field"]["slope_shift"]
+    assert fits["u4"]["noise"]["flow_field"]["exponent"] == pytest.approx(3.0 + shift)
 
 
 def test_m4_width_fit_uses_resolved_positive_widths_only():
@@ -99,3 +117,11 @@ def test_m4_width_fit_uses_resolved_positive_widths_only():
     fit, exact, resolved = m4_width_fits(widths, m4)
     assert resolved == [0, 1, 2]
     assert fit.exponent == pytest.approx(-1.0) and exact.exponent == pytest.approx(-1.0)
+
+
+def test_exact_check_sums_chi_square_over_every_width():
+    rows = [_summary(1.0, 0.5, 2.0), _summary(3.0, 1.0, 3.0), _summary(0.0, 1.0, 1.0)]
+    check = exact_check([2, 5, 10], rows)
+    assert check["z"] == {"N2": -2.0, "N5": 0.0, "N10": -1.0}
+    assert check["chi2"] == pytest.approx(5.0) and check["dof"] == 3
+    assert check["p_value"] == pytest.approx(0.1718, abs=1e-4)

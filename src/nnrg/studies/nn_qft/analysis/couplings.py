@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from nnrg.numerics.powerlaw import PowerLawFit, fit_power_law
 from nnrg.numerics.wick import wick_sum
@@ -160,15 +161,30 @@ def four_two_sum(
     return out
 
 
+ROUND_OFF = 1e-9  # |u4 exact| below this share of the median magnitude is an exact zero
+
+
 def sign_fractions(per_bag: np.ndarray, exact: np.ndarray) -> dict[str, float]:
-    """How a coupling's sign is spread over the point combinations: the exact fraction of
-    positive combinations, and the measured fractions whose bag mean is positive, resolved
-    positive and resolved negative (|mean| > 3 s.e.)."""
+    """How a coupling's sign is spread over the point combinations: the exact fractions of
+    positive, negative and zero combinations, and the measured fractions whose bag mean is
+    positive, resolved positive and resolved negative (|mean| > 3 s.e.).
+
+    An exact value within ``ROUND_OFF`` of the median magnitude counts as zero: at sb = 0 the
+    combinations (a, a, a, -a) vanish exactly and float64 gives them a random sign of size
+    1e-16 relative, which would otherwise drift the counts with sW.
+    """
     mean = per_bag.mean(axis=0)
     se = per_bag.std(axis=0, ddof=1) / np.sqrt(len(per_bag))
+    scale = float(np.median(np.abs(exact))) if np.any(exact) else 0.0
+    zero = np.abs(exact) <= ROUND_OFF * scale
     return {
-        "exact_positive": float(np.mean(exact > 0)),
-        "exact_negative": float(np.mean(exact < 0)),
+        "exact_positive": float(np.mean((exact > 0) & ~zero)),
+        "exact_negative": float(np.mean((exact < 0) & ~zero)),
+        "exact_zero": float(np.mean(zero)),
+        "exact_positive_count": int(np.sum((exact > 0) & ~zero)),
+        "exact_negative_count": int(np.sum((exact < 0) & ~zero)),
+        "exact_zero_count": int(np.sum(zero)),
+        "round_off_threshold": ROUND_OFF,
         "measured_positive": float(np.mean(mean > 0)),
         "measured_resolved_positive": float(np.mean(mean > 3 * se)),
         "measured_resolved_negative": float(np.mean(mean < -3 * se)),
@@ -319,12 +335,34 @@ def slope_fits(s_w: np.ndarray, summaries: list[dict[str, Summary]]) -> dict:
                 "exact": fit_power_law(s_w, exact_abs * scale).as_dict(),
                 "slope_shift": slope_shift(name),
             },
+            "noise": noise_scaling(name, s_w, rows),
             "n_resolved": len(keep),
             "claimed": CLAIMED_SLOPES[name],
             "sign_measured": float(np.sign(np.median([r.mean for r in rows]))),
             "sign_exact": float(np.sign(np.median([r.exact for r in rows]))),
         }
     return out
+
+
+def noise_scaling(name: str, s_w: np.ndarray, rows: list[Summary]) -> dict[str, Any]:
+    """How the standard error of a coupling scales with sW: a power law fitted to the s.e.
+    itself, in eq. 8's normalisation and in the flow field's. A standard error estimated from
+    n bags carries a relative error of about 1 / sqrt(2 (n - 1)), the fit's weight.
+
+    Where the mean is not resolved from zero (sb = 0), a log-log plot of the measured coupling
+    follows this noise: sampling noise scales as K_W^2 (fourth order) or K_W^3 (sixth), which
+    in the flow normalisation is eq. 13's slope by dimensional analysis. This is the tested
+    alternative explanation of a fig. 2 made from measurements at sb = 0.
+    """
+    error = np.array([r.error for r in rows])
+    n = np.array([r.n_bags for r in rows], dtype=np.float64)
+    error_of_error = error / np.sqrt(2.0 * np.maximum(n - 1.0, 1.0))
+    scale = flow_field_coupling(name, np.ones(len(s_w)), s_w)
+    return {
+        "raw": fit_power_law(s_w, error, error_of_error).as_dict(),
+        "flow_field": fit_power_law(s_w, error * scale, error_of_error * scale).as_dict(),
+        "claimed_flow_field": CLAIMED_SLOPES[name],
+    }
 
 
 def m4_width_fits(widths: list[int], m4: list[Summary]) -> tuple[PowerLawFit, PowerLawFit, list]:
@@ -378,6 +416,22 @@ def width_fit(widths: list[int], rows: list[Summary], from_width: int = 0) -> di
 LARGE_WIDTH = 50  # widths from which N u4 and N^2 u6 are averaged into their large-N limit
 
 
+def exact_check(widths: list[int], rows: list[Summary]) -> dict[str, Any]:
+    """Measured against exact at every width: z = (mean - exact) / s.e. per width, chi^2 over
+    all of them with its degrees of freedom (one per width: nothing is fitted) and the p-value.
+    Heavy tails bias small bags low and make the s.e. understate the spread, which shows here
+    as a chi^2 above its dof at the smallest widths."""
+    z = np.array([(r.mean - r.exact) / r.error for r in rows])
+    chi2 = float(np.sum(z**2))
+    return {
+        "z": {f"N{w}": float(v) for w, v in zip(widths, z, strict=True)},
+        "max_abs_z": float(np.max(np.abs(z))),
+        "chi2": chi2,
+        "dof": len(rows),
+        "p_value": float(stats.chi2.sf(chi2, len(rows))),
+    }
+
+
 def width_summary(widths: list[int], results: dict[int, dict[str, Any]]) -> dict:
     """Study 004 sec. 3 read-outs over widths: m4 ~ N^-1 fits, how far m2 is from 0, u4 and
     u6 per width with their spreads over point combinations, N u4(N) and N^2 u6(N) with their
@@ -390,6 +444,7 @@ def width_summary(widths: list[int], results: dict[int, dict[str, Any]]) -> dict
     return {
         "m4_fit": fit.as_dict(),
         "m4_fit_exact": exact_fit.as_dict(),
+        "m4_exact_check": exact_check(widths, [s[w]["m4"] for w in widths]),
         "m4_resolved_widths": [widths[k] for k in resolved],
         "m6_fit": width_fit(widths, [s[w]["m6"] for w in widths]),
         "m6_fit_large_N": width_fit(widths, [s[w]["m6"] for w in widths], LARGE_WIDTH),
