@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
-import yaml
 
 from nnrg.core.claims import STATUSES, K, evaluate, registry_problems
+from nnrg.core.claims.registry import load_registry
 from nnrg.core.claims.report import as_json, counts, readme_block, render_markdown
 from nnrg.core.claims.rules import Criterion, decide, fmt, quoted_precision
-from nnrg.core.stages.report import evidence
+from nnrg.core.claims.sets import evaluate_best, evidence
 
 RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
 METRICS = {
@@ -39,6 +39,10 @@ def claim(test=None, **kw):
         "error": "s:err",
         "test": test or {"kind": "value"},
         "contradiction": 0.0,
+        "where": "sec. 1",
+        "quote": "x is 1.02",
+        "null": 0.0,
+        "null_reason": "x is 0 without the effect",
     }
     return {**base, **kw}
 
@@ -98,7 +102,7 @@ def test_sign_tests_count_only_values_resolved_from_zero(metric, error, expected
     ],
 )
 def test_bound_tests_have_three_outcomes(test, status):
-    c = claim(test, paper_value="~1", tolerance_reason="test", contradiction=5.0)
+    c = claim(test, paper_value="~1", tolerance_reason="test", contradiction=5.0, null=5.0)
     assert evaluate(c, METRICS).status == status
 
 
@@ -115,10 +119,100 @@ def test_differing_condition_gives_no_verdict_and_names_it():
     assert [x.matched for x in v.conditions] == [False, True]
 
 
-def test_a_free_condition_is_shown_but_does_not_block_the_verdict():
-    c = claim(conditions={"s.rate": {"value": 0.01, "free": "the paper says so"}})
+def ladder(*rungs):
+    return [{"setting": st, "metric": m} for st, m in rungs]
+
+
+def test_a_condition_is_free_only_where_our_ladder_shows_it_moves_less_than_the_allowance():
+    # the allowance is precision 0.005 + K x 0.01 = 0.035; the rungs read 1.0, 1.0, 1.01
+    flat = ladder((0.1, "s:x"), (0.2, "s:x"), (0.3, "s:one_oh_one"))
+    c = claim(conditions={"s.rate": {"value": 0.01, "free": {"why": "w", "evidence": flat}}})
+    v = evaluate(c, {"s": {**METRICS["s"], "one_oh_one": 1.01}})
+    assert v.status == "reproduced" and not v.conditions[0].material
+    assert "moves it by 0.01 < 0.035" in str(v.conditions[0].free)
+
+
+def test_a_free_condition_whose_ladder_moves_the_value_is_material():
+    steep = ladder((0.1, "s:x"), (0.2, "s:c"), (0.3, "s:alt"))
+    c = claim(conditions={"s.rate": {"value": 0.01, "free": {"why": "w", "evidence": steep}}})
     v = evaluate(c, METRICS)
-    assert v.status == "reproduced" and v.conditions[0].free == "the paper says so"
+    assert v.status == "not at paper settings" and "moves it by 2.5" in v.reason
+
+
+def test_a_free_condition_with_too_short_a_ladder_is_material():
+    short = ladder((0.1, "s:x"), (0.2, "s:x"))
+    c = claim(conditions={"s.rate": {"value": 0.01, "free": {"why": "w", "evidence": short}}})
+    v = evaluate(c, METRICS)
+    assert v.status == "not at paper settings" and "2 measured settings" in v.reason
+
+
+def test_a_free_condition_on_a_sentence_of_the_paper_is_refused():
+    c = claim(conditions={"s.rate": {"value": 0.01, "free": "the paper says so"}})
+    with pytest.raises(ValueError, match="free without evidence"):
+        evaluate(c, METRICS)
+    assert any("free without evidence" in p for p in registry_problems([c], METRICS))
+
+
+def test_a_test_that_passes_at_the_null_is_inconclusive():
+    # a grid that reads 1 whether or not a ticket exists below density 1
+    c = claim(null=0.99, null_reason="no ticket below density 1")
+    v = evaluate(c, METRICS)
+    assert v.status == "inconclusive" and "null 0.99" in v.reason
+    control = claim(null="s:x", null_reason="the control passes too")
+    assert evaluate(control, METRICS).status == "inconclusive"
+
+
+def test_a_claim_without_a_null_or_a_quote_is_refused():
+    bare = {k: v for k, v in claim().items() if k not in ("null", "null_reason", "quote")}
+    problems = registry_problems([bare], METRICS)
+    assert any("no null" in p for p in problems) and any("no quote" in p for p in problems)
+    with pytest.raises(ValueError, match="null_reason"):
+        evaluate(claim(null_reason=None), METRICS)
+
+
+def test_a_trained_read_out_without_retraining_variance_is_inconclusive():
+    once = claim(trained=["classifier"])
+    v = evaluate(once, METRICS)
+    assert v.status == "inconclusive" and "no retraining variance" in v.reason
+    assert evaluate(claim(trained=["classifier"], retrained="s:count"), METRICS).status == (
+        "inconclusive"
+    )  # 2 retrainings
+    assert evaluate(claim(trained=["classifier"], retrained="s:n"), METRICS).status == (
+        "reproduced"
+    )  # 4
+
+
+def test_an_error_of_zero_on_a_quantity_not_exact_is_refused():
+    c = claim(error="s:zero", paper_value="1.0")
+    assert any("s.e. of 0" in p for p in registry_problems([c], METRICS))
+    assert not any("s.e. of 0" in p for p in registry_problems([{**c, "exact": True}], METRICS))
+
+
+def test_a_row_on_a_training_stage_must_name_its_trained_components():
+    problems = registry_problems([claim()], METRICS, {"s": ["classifier"]})
+    assert any("trains classifier" in p for p in problems)
+    assert registry_problems([claim(trained=[])], METRICS, {"s": ["classifier"]}) == []
+
+
+def test_a_pass_by_less_than_one_standard_error_is_marginal():
+    # |1.0 - 1.03| = 0.03 <= 0.005 + 3 x 0.01 = 0.035: a margin of 0.005 < 1 s.e. (0.01)
+    v = evaluate(claim(paper_value="1.03"), METRICS)
+    assert v.status == "reproduced" and v.marginal and "margin" in v.reason
+    assert not evaluate(claim(), METRICS).marginal
+
+
+def test_the_best_matched_result_set_is_read_and_the_others_shown_beside():
+    metrics = {
+        "s": METRICS["s"],
+        "big/s": {**METRICS["s"], "x": 1.01, "ran_with": {**RAN, "s.epochs": 50000}},
+    }
+    c = claim(conditions={"s.epochs": 50000})
+    v = evaluate_best(c, metrics)
+    assert v.result_set == "big" and v.value == 1.01 and v.status == "reproduced"
+    assert v.beside[0].label.startswith("default profile (0 of 1") and v.beside[0].value == 1.0
+    # a tie goes to the result set (the larger budget)
+    tie = evaluate_best(claim(), {"s": METRICS["s"], "big/s": METRICS["s"]})
+    assert tie.result_set == "big"
 
 
 def test_metric_references_can_be_conditions_with_a_relative_tolerance():
@@ -174,6 +268,14 @@ def test_choices_that_disagree_make_the_verdict_fragile():
     assert [ch.result for ch in v.choices] == ["pass", "fail"]
     agree = claim(choices=[{"label": "same", "metric": "s:x", "error": "s:err"}])
     assert not evaluate(agree, METRICS).fragile
+
+
+def test_a_choice_in_another_normalisation_is_judged_against_its_own_target():
+    other_units = {"label": "raw", "metric": "s:alt", "target": 3.0}
+    v = evaluate(claim(choices=[other_units]), METRICS)
+    assert not v.fragile and [ch.result for ch in v.choices] == ["pass", "pass"]
+    with pytest.raises(ValueError, match="unknown choice key"):
+        evaluate(claim(choices=[{**other_units, "targte": 1}]), METRICS)
 
 
 def test_definitions_are_checked_but_never_counted():
@@ -235,19 +337,17 @@ def test_report_groups_by_study_and_keeps_checks_and_definitions_apart():
 
 @pytest.fixture(scope="module")
 def committed(repo_root):
-    registry = yaml.safe_load((repo_root / "reports/claims.yaml").read_text())
-    metrics = evidence(repo_root)
-    return registry, metrics
+    return load_registry(), evidence(repo_root)
 
 
 def test_committed_registry_has_no_problems(committed):
     registry, metrics = committed
-    assert registry_problems(registry["claims"], metrics) == []
+    assert registry_problems(registry.claims, metrics, registry.trained_stages) == []
 
 
 def test_committed_claims_json_and_claims_md_agree_with_the_registry(committed, repo_root):
     registry, metrics = committed
-    verdicts = [evaluate(c, metrics) for c in registry["claims"]]
+    verdicts = [evaluate_best(c, metrics) for c in registry.claims]
     stored = json.loads((repo_root / "reports/records/claims.json").read_text())
     assert stored["counts"] == as_json(verdicts)["counts"], "rerun the report stage"
     assert [c["status"] for c in stored["claims"]] == [v.status for v in verdicts]
@@ -258,6 +358,16 @@ def test_committed_claims_json_and_claims_md_agree_with_the_registry(committed, 
 
 def test_every_committed_claim_names_its_study(committed):
     registry, _ = committed
-    studies = set(registry["studies"])
-    for c in registry["claims"]:
+    studies = set(registry.studies)
+    for c in registry.claims:
         assert str(c.get("study", c["paper"])) in studies, c["id"]
+
+
+def test_a_registry_file_without_its_study_is_an_error_naming_the_file(tmp_path):
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("title: t\nclaims: []\n")
+    with pytest.raises(ValueError, match=r"claims.yaml: missing top-level key 'study'"):
+        load_registry([bad])
+    good = tmp_path / "other.yaml"
+    good.write_text('study: "009"\ntitle: t\ntrained_stages: {s: [rbm]}\nclaims: []\n')
+    assert load_registry([good]).trained_stages == {"s": ["rbm"]}

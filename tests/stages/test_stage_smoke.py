@@ -35,7 +35,6 @@ def result_set(tmp_path_factory):
     root = tmp_path_factory.mktemp("smoke")
     shutil.copy(ROOT / "dvc.yaml", root / "dvc.yaml")
     (root / "reports").mkdir()
-    shutil.copy(ROOT / "reports" / "claims.yaml", root / "reports" / "claims.yaml")
     # each stage's declared smoke params: the fewest samples and epochs that exercise each path
     smoke = {name: dict(spec.smoke) for name, spec in SPECS.items() if spec.smoke}
     tree = overlay(yaml.safe_load(render_profile("tiny", ROOT)), smoke)

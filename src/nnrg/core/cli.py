@@ -6,6 +6,7 @@ python -m nnrg params                     # validate params.yaml and print it
 python -m nnrg readme [--check]           # README claims summary <- reports/claims.md
 python -m nnrg dvc-yaml [--check]         # dvc.yaml <- the stages' declarations and imports
 python -m nnrg claims-diff A B [--status-only]  # verdicts that moved (git revs / DVC exps)
+python -m nnrg claims [--study 000] [--records DIR]  # registry check and verdicts, no writing
 python -m nnrg plots-template NODE_MODULES OUT  # offline page for dvc plots show (make target)
 python -m nnrg resultset paper_budget     # results/paper_budget/ <- profiles/paper_budget.yaml
 python -m nnrg check-metrics --against HEAD   # metric-regression gate
@@ -131,6 +132,33 @@ def claims_at(root: Path, name: str) -> list[dict]:
     return json.loads(text)["claims"]
 
 
+def show_claims(root: Path, study: str | None) -> int:
+    """Print the registry check's problems and every row's verdict (one line each) against the
+    records under ``root``; exit 1 when the registry has a problem."""
+    from nnrg.core.claims import registry_problems
+    from nnrg.core.claims.registry import load_registry
+    from nnrg.core.claims.sets import DEFAULT, evaluate_best, evidence
+
+    reg = load_registry()
+    rows = [c for c in reg.claims if study is None or str(c.get("study", c["paper"])) == study]
+    metrics = evidence(root)
+    for claim in rows:
+        try:
+            v = evaluate_best(claim, metrics)
+        except ValueError as exc:  # the check below names it
+            print(f"{claim.get('id')}: invalid ({exc})")
+            continue
+        flags = "".join(
+            f" ({f})" for f, on in (("marginal", v.marginal), ("fragile", v.fragile)) if on
+        )
+        print(f"{v.id}: {v.status}{flags} [{v.result_set or DEFAULT}] {v.reason}")
+    problems = registry_problems(rows, metrics, reg.trained_stages)
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    print(f"{len(rows)} rows, {len(problems)} problems")
+    return 1 if problems else 0
+
+
 def claims_diff(root: Path, a: str, b: str, status_only: bool) -> int:
     """Print the claims whose value or status moved from ``a`` to ``b``."""
     from nnrg.core.claims import diff
@@ -235,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     cd.add_argument("a", help="git revision or DVC experiment name")
     cd.add_argument("b", help="git revision or DVC experiment name")
     cd.add_argument("--status-only", action="store_true", help="list status changes only")
+    cl = sub.add_parser("claims", help="check the registry and print its verdicts (writes nothing)")
+    cl.add_argument("--study", help="only this study's rows (e.g. 000)")
+    cl.add_argument("--records", type=Path, help="read the records under this checkout instead")
     pt = sub.add_parser("plots-template", help="offline HTML page for `dvc plots show`")
     pt.add_argument("node_modules", type=Path, help="npm install of vega, vega-lite, vega-embed")
     pt.add_argument("out", type=Path, help="the page template to write")
@@ -269,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             return sync_dvc_yaml(root, args.check)
         if args.command == "claims-diff":
             return claims_diff(root, args.a, args.b, args.status_only)
+        if args.command == "claims":
+            return show_claims(args.records or root, args.study)
         if args.command == "plots-template":
             from nnrg.core.plotpage import offline_template
 

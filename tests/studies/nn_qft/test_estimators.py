@@ -109,6 +109,10 @@ def test_slope_fits_recover_a_power_law_and_skip_unresolved_points():
     assert fits["u4"]["noise"]["raw"]["exponent"] == pytest.approx(3.0)
     shift = fits["u4"]["flow_field"]["slope_shift"]
     assert fits["u4"]["noise"]["flow_field"]["exponent"] == pytest.approx(3.0 + shift)
+    # dimensionless g4: raw slope 3 + shift 6 - eq. 13's 3 = 6, over a factor 8 in sW
+    g4 = fits["u4"]["dimensionless"]
+    assert g4["exponent"] == pytest.approx(3.0 + shift - 3.0)
+    assert g4["ratio_largest_to_smallest"] == pytest.approx(8.0 ** g4["exponent"])
 
 
 def test_m4_width_fit_uses_resolved_positive_widths_only():

@@ -15,6 +15,7 @@ from nnrg.studies.nn_qft.analysis.flow_field import (
     integrate_flow,
     litim_regulator,
     loop_integral,
+    normalisation_check,
     slope_shift,
     z0_inverse,
     zero_order_couplings,
@@ -87,3 +88,11 @@ def test_zero_order_keeps_u4_equation_stationary_and_comparison_finds_it():
     assert out["zero_order_log10_rms"] == pytest.approx(0.0, abs=1e-12)
     far = flow_comparison(s_w, u4 * s_w**2, u6)  # a slope of 5 is off the zero-order line
     assert far["zero_order_log10_rms"] > 0.5
+
+
+def test_eq9_normalisation_read_off_the_transformed_kernel_matches_the_closed_form():
+    check = normalisation_check([1.0, 2.0, 5.0])
+    assert check["lambda_sq_numeric"] == pytest.approx(2.0, rel=1e-7)  # Lambda^2 = 2 sW^2
+    assert check["z0_inverse_numeric"] == pytest.approx((2 / np.pi) ** 0.5, rel=1e-7)
+    assert check["z0_inverse_exponent_numeric"] == pytest.approx(3.0, abs=1e-7)
+    assert check["max_relative_difference_z0"] < 1e-7

@@ -5,10 +5,18 @@ The order of decisions (statuses are defined in :mod:`nnrg.core.claims`):
 1. no measurement -> *pending*; ``kind: definition`` -> *definition* (checked, never counted);
 2. a condition the claim names differs from the paper's -> *not at paper settings*, unless a
    dispute whose own conditions match passes (-> *disputed*);
-3. the test fails -> *disputed* if the claim's dispute passes, else *not reproduced*;
-4. the test is undecided, or it passes but would pass at the claim's contradiction too (our
-   error cannot tell the two apart) -> *inconclusive*;
-5. otherwise -> *reproduced*.
+3. a claim's value passes through a trained component whose retraining its error leaves out
+   (fewer than 3 independent retrainings behind it) -> *inconclusive*, pass or fail: an
+   incomplete error decides neither (validation checks judge the one instance the claims
+   read, so they are exempt);
+4. the test fails -> *disputed* if the claim's dispute passes, else *not reproduced*;
+5. the test is undecided, or it passes but would pass at the claim's contradiction or at its
+   null (the value were the paper's effect absent) too, with our error -> *inconclusive*;
+6. otherwise -> *reproduced*, *marginal* when the pass is by less than one s.e. or 10 % of
+   the test's allowance.
+
+A condition that differs from the paper's is free only with our own evidence: a ladder of at
+least 3 settings over which the quantity moves less than the test's allowance.
 
 Every analysis choice the claim lists is run through the same test; the verdict is *fragile*
 when the choices' outcomes (pass, fail, undecided) disagree.
@@ -17,10 +25,20 @@ when the choices' outcomes (pass, fail, undecided) disagree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nnrg.core.claims.rules import FAIL, PASS, UNDECIDED, Criterion, Outcome, as_number, decide, fmt
+from nnrg.core.claims.rules import (
+    FAIL,
+    PASS,
+    UNDECIDED,
+    Criterion,
+    K,
+    Outcome,
+    as_number,
+    decide,
+    fmt,
+)
 from nnrg.core.claims.rules import quoted_precision as _quoted_precision
 from nnrg.core.metrics import MetricTree, lookup, node_at
 
@@ -49,7 +67,19 @@ KEYS = {
     "context",
     "resolved",
     "beside",
+    "quote",
+    "null",
+    "null_reason",
+    "trained",
+    "retrained",
+    "exact",
 }
+FREE_KEYS = {"why", "evidence"}
+RUNG_KEYS = {"setting", "metric", "error"}
+CHOICE_KEYS = {"label", "metric", "error", "target"}
+MIN_RUNGS = 3  # our setting and at least two others
+MARGINAL_SHARE = 0.1  # a pass by less than this share of the allowance is marginal
+MIN_RETRAINED = 3  # independent retrainings of every trained component behind an error
 TEST_KEYS = {"kind", "target", "target_error", "bound", "low", "high", "expected"}
 DISPUTE_KEYS = {
     "metric",
@@ -77,7 +107,13 @@ class Condition:
     paper: Any
     ours: Any
     matched: bool
-    free: str | None = None  # why the paper itself says the claim holds across this condition
+    free: str | None = None  # why it is free: our ladder's spread against the allowance
+    material: bool = True  # differing and not shown free by our own evidence
+
+    @property
+    def differs(self) -> bool:
+        """Differs from the paper's and our evidence does not make it free."""
+        return not self.matched and self.material
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,9 @@ class Verdict:
     ad_hoc: str | None = None
     context: str | None = None
     beside: list[Beside] = field(default_factory=list)
+    quote: str | None = None
+    marginal: bool = False
+    result_set: str | None = None  # the result set read (None: the default profile)
 
 
 def check_keys(claim: dict) -> None:
@@ -131,6 +170,8 @@ def check_keys(claim: dict) -> None:
     for key in ("id", "paper", "statement", "metric", "test"):
         if key not in claim:
             raise ValueError(f"claim {cid}: missing required key {key!r}")
+    if None in claim:
+        raise ValueError(f'claim {cid}: a key reads as YAML null: write the null key as "null":')
     for name, allowed, given in (
         ("claim", KEYS, claim),
         ("test", TEST_KEYS, claim["test"]),
@@ -145,6 +186,29 @@ def check_keys(claim: dict) -> None:
         raise ValueError(f"claim {cid}: kind must be one of {list(KINDS)}")
     if claim.get("tolerance") and not claim.get("tolerance_reason"):
         raise ValueError(f"claim {cid}: an ad hoc tolerance needs a tolerance_reason")
+    for ch in claim.get("choices") or []:
+        unknown = sorted(set(ch) - CHOICE_KEYS)
+        if unknown:
+            raise ValueError(f"claim {cid}: unknown choice key {unknown[0]!r}")
+        if "target" in ch and claim["test"].get("kind", "value") != "value":
+            raise ValueError(f"claim {cid}: a choice's own target needs a value test")
+    if claim.get("null") is not None and not claim.get("null_reason"):
+        raise ValueError(f"claim {cid}: a null needs a null_reason")
+    for key, want in (claim.get("conditions") or {}).items():
+        free = want.get("free") if isinstance(want, dict) else None
+        if free is None:
+            continue
+        if not isinstance(free, dict):
+            raise ValueError(
+                f"claim {cid}: condition {key!r} is free without evidence: give "
+                f"free: {{why, evidence: [{{setting, metric, error}}, ...]}} (our own ladder) "
+                f"or make it material and put the paper's sentence in context"
+            )
+        unknown = sorted(set(free) - FREE_KEYS) or sorted(
+            {k for rung in free.get("evidence") or [] for k in rung} - RUNG_KEYS
+        )
+        if unknown:
+            raise ValueError(f"claim {cid}: condition {key!r}: unknown free key {unknown[0]!r}")
 
 
 def _error_n(metrics: dict[str, MetricTree], error_ref: Any, n_ref: Any) -> float | None:
@@ -242,15 +306,50 @@ def conditions_of(spec: dict | None, metrics: dict[str, MetricTree], stage: str)
                 raise Unrecorded(f"{stage} did not record the conditions it ran with: rerun it")
             raise ValueError(f"condition {key!r}: the run recorded no such param")
         matched = _matches(rule["value"], ours, float(rule.get("rel_tol", 0.0)))
-        out.append(Condition(key, rule["value"], ours, matched, rule.get("free")))
+        out.append(Condition(key, rule["value"], ours, matched))
     return out
+
+
+def allowance(test: Criterion, error: float | None) -> float:
+    """How far the quantity may move and still pass the same way: the paper's precision (a
+    value test), the ad hoc tolerance and K standard errors."""
+    slack = K * error if error is not None else 0.0
+    return (test.precision if test.kind == "value" else 0.0) + test.tolerance + slack
+
+
+def judge_free(
+    cond: Condition, spec: Any, test: Criterion, error: float | None, metrics: dict[str, MetricTree]
+) -> Condition:
+    """``cond`` with our ladder over it judged: free when >= MIN_RUNGS settings were measured
+    and the quantity moves less than the test's allowance across them, else material (with
+    the reason in ``free``)."""
+    free = spec.get("free") if isinstance(spec, dict) else None
+    if cond.matched or not isinstance(free, dict):
+        return cond
+    rungs = [
+        (r.get("setting"), lookup(metrics, r.get("metric"))) for r in free.get("evidence") or []
+    ]
+    values = [v for _, v in rungs if v is not None]
+    settings = {str(s) for s, v in rungs if v is not None}
+    allowed = allowance(test, error)
+    if len(settings) < MIN_RUNGS:
+        note = f"material: our ladder has {len(settings)} measured settings (need {MIN_RUNGS})"
+        return replace(cond, free=note)
+    spread = max(values) - min(values)
+    shown = ", ".join(f"{s}: {fmt(v)}" for s, v in rungs if v is not None)
+    if spread < allowed:
+        note = f"free: our ladder ({shown}) moves it by {fmt(spread)} < {fmt(allowed)}"
+        return replace(cond, free=note, material=False)
+    note = f"material: our ladder ({shown}) moves it by {fmt(spread)} >= {fmt(allowed)}"
+    return replace(cond, free=note)
 
 
 def _cond_text(c: Condition) -> str:
     def show(x: Any) -> str:
         return fmt(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
 
-    return f"{c.key} = {show(c.ours)} (paper: {show(c.paper)})"
+    note = f" ({c.free})" if c.free else ""
+    return f"{c.key} = {show(c.ours)} (paper: {show(c.paper)}){note}"
 
 
 def _falsifiable(test: Criterion, claim: dict, error: float | None) -> Outcome | None:
@@ -272,9 +371,6 @@ def _dispute(
     value = lookup(metrics, d.get("metric", claim["metric"]))
     if value is None:
         return None
-    conds = conditions_of(d.get("conditions", claim.get("conditions")), metrics, stage)
-    if any(not c.matched and not c.free for c in conds):
-        return None
     test = build_test(
         d["test"],
         {**claim, **({"paper_value": None} if "target" in d["test"] else {})},
@@ -284,6 +380,13 @@ def _dispute(
     if test is None:
         return None
     d_err = _finite(lookup(metrics, d["error"])) if "error" in d else None
+    spec = d.get("conditions", claim.get("conditions")) or {}
+    conds = [
+        judge_free(c, spec[c.key], test, d_err, metrics)
+        for c in conditions_of(spec, metrics, stage)
+    ]
+    if any(c.differs for c in conds):
+        return None
     out = decide(test, value, d_err)
     if out.result != PASS:
         return None
@@ -311,6 +414,7 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         n=n,
         ad_hoc=claim.get("tolerance_reason"),
         context=claim.get("context"),
+        quote=claim.get("quote"),
         beside=[
             Beside(
                 b["label"], lookup(metrics, b["metric"]), _finite(lookup(metrics, b.get("error")))
@@ -333,24 +437,28 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         word = "agrees" if outcome.result == PASS else "differs"
         return Verdict(**base, status="definition", reason=f"{word}: {outcome.reason}")
     try:
-        conds = conditions_of(claim.get("conditions"), metrics, stage)
+        spec = claim.get("conditions") or {}
+        conds = [
+            judge_free(c, spec[c.key], test, error, metrics)
+            for c in conditions_of(spec, metrics, stage)
+        ]
     except Unrecorded as exc:
         return Verdict(**base, status="pending", reason=str(exc))
     choices = [_choice(claim.get("procedure", "as the paper reads it"), value, error, outcome)]
     for ch in claim.get("choices") or []:
         cv = lookup(metrics, ch["metric"])
         ce = _finite(lookup(metrics, ch.get("error")))
+        # a choice in another normalisation states the claim's target in its own units
+        own = test if "target" not in ch else replace(test, target=float(ch["target"]))
         choices.append(
-            _choice(ch["label"], cv, ce, decide(test, cv, ce) if cv is not None else None)
+            _choice(ch["label"], cv, ce, decide(own, cv, ce) if cv is not None else None)
         )
     results = {c.result for c in choices} - {None}
     extra: dict[str, Any] = dict(
         conditions=conds, choices=choices if len(choices) > 1 else [], fragile=len(results) > 1
     )
     # params first, then the fixed facts of the method (".method." keys)
-    differing = sorted(
-        (c for c in conds if not c.matched and not c.free), key=lambda c: ".method." in c.key
-    )
+    differing = sorted((c for c in conds if c.differs), key=lambda c: ".method." in c.key)
     if differing:
         differ = "conditions differ: " + "; ".join(_cond_text(c) for c in differing)
         disputed = _dispute(claim, metrics, stage, error)
@@ -366,6 +474,11 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
             **extra,
             status="not at paper settings",
             reason=f"{differ}. At our settings: {outcome.reason}",
+        )
+    missing = _missing_retraining(claim, metrics, error) if kind == "claim" else None
+    if missing is not None:
+        return Verdict(
+            **base, **extra, status="inconclusive", reason=f"{missing}; {outcome.reason}"
         )
     if outcome.result == FAIL:
         disputed = _dispute(claim, metrics, stage, error)
@@ -387,7 +500,60 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
                 f"{fmt(float(claim['contradiction']))} either: {at_c.reason}"
             ),
         )
-    return Verdict(**base, **extra, status="reproduced", reason=outcome.reason)
+    null = null_value(claim, metrics)
+    if null is not None:
+        at_null = decide(test, null, error)
+        if at_null.result == PASS:
+            return Verdict(
+                **base,
+                **extra,
+                status="inconclusive",
+                reason=(
+                    f"{outcome.reason}, but the test passes at the null {fmt(null)} too "
+                    f"({claim['null_reason']}): {at_null.reason}"
+                ),
+            )
+    return Verdict(
+        **base,
+        **extra,
+        status="reproduced",
+        reason=outcome.reason,
+        marginal=is_marginal(outcome, error),
+    )
+
+
+def null_value(claim: dict, metrics: dict[str, MetricTree]) -> float | None:
+    """The claim's null as a number: a literal, or a control's metric (None where absent)."""
+    return lookup(metrics, claim.get("null"))
+
+
+def is_marginal(outcome: Outcome, error: float | None) -> bool:
+    """A pass by less than one standard error or less than 10 % of the test's allowance."""
+    if outcome.result != PASS or outcome.margin is None:
+        return False
+    by_error = error is not None and outcome.margin < error
+    return by_error or outcome.margin < MARGINAL_SHARE * (outcome.allowance or 0.0)
+
+
+def _missing_retraining(
+    claim: dict, metrics: dict[str, MetricTree], error: float | None
+) -> str | None:
+    """Why the error is incomplete: the value passes through trained components and the
+    error does not include >= MIN_RETRAINED independent retrainings; None when it does."""
+    trained = claim.get("trained") or []
+    if not trained:
+        return None
+    count = lookup(metrics, claim.get("retrained"))
+    parts = ", ".join(trained)
+    if error is None:
+        return f"no retraining variance: no error over retrained {parts}"
+    if count is None or count < MIN_RETRAINED:
+        shown = "not counted" if count is None else fmt(count)
+        return (
+            f"no retraining variance: the error includes {shown} retrainings of {parts} "
+            f"(need >= {MIN_RETRAINED})"
+        )
+    return None
 
 
 def _unresolved(claim: dict, metrics: dict[str, MetricTree], value: float | None) -> Outcome | None:
@@ -421,86 +587,3 @@ def _choice(label: str, value: float | None, error: float | None, out: Outcome |
     if out is None:
         return Choice(label, value, error, None, "no measurement")
     return Choice(label, value, error, out.result, out.reason)
-
-
-def registry_problems(claims: list[dict], metrics: dict[str, MetricTree]) -> list[str]:
-    """What makes a registry untrustworthy, one line each (empty: none found):
-
-    - a test that cannot fail: with no error it passes at the claim's contradiction, or a
-      value test fails at the paper's own value, or a non-definition claim names no
-      contradiction;
-    - a metric, error, bound or choice the registry refers to that the run does not have;
-    - a condition key the run did not record;
-    - a rendered reason that does not contain the numbers it was decided on.
-    """
-    problems = []
-    ids = [str(c.get("id")) for c in claims]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"{dup}: duplicate id")
-    for claim in claims:
-        cid = claim.get("id", "?")
-        try:
-            verdict = evaluate(claim, metrics)
-        except ValueError as exc:
-            problems.append(f"{cid}: {exc}")
-            continue
-        refs = [
-            claim["metric"],
-            claim.get("error"),
-            claim.get("n"),
-            *[claim["test"].get(k) for k in ("target", "target_error", "bound", "low", "high")],
-            *[ch.get(k) for ch in claim.get("choices") or [] for k in ("metric", "error")],
-            *[b.get(k) for b in claim.get("beside") or [] for k in ("metric", "error")],
-            *[(claim.get("dispute") or {}).get(k) for k in ("metric", "error")],
-            *[
-                k
-                for spec in (
-                    claim.get("conditions"),
-                    (claim.get("dispute") or {}).get("conditions"),
-                )
-                for k in (spec or {})
-                if ":" in k
-            ],
-        ]
-        for ref in refs:
-            if isinstance(ref, str) and node_at(metrics, ref, _MISSING) is _MISSING:
-                problems.append(f"{cid}: the run has no metric {ref}")
-        if verdict.status == "pending":
-            continue
-        test = build_test(claim["test"], claim, metrics, claim.get("tolerance", 0.0))
-        if test is None:  # reported as pending above
-            continue
-        if verdict.kind != "definition":
-            if claim.get("contradiction") is None:
-                problems.append(f"{cid}: no contradiction declared")
-            elif decide(test, float(claim["contradiction"]), None).result == PASS:
-                problems.append(
-                    f"{cid}: the test passes at its contradiction "
-                    f"{claim['contradiction']}: it cannot fail"
-                )
-        literal = [
-            claim["test"].get(k)
-            for k in ("bound", "low", "high")
-            if isinstance(claim["test"].get(k), int | float)
-        ]
-        if (
-            verdict.kind != "definition"
-            and not claim.get("tolerance_reason")
-            and any(b != paper_bound(claim.get("paper_value")) for b in literal)
-        ):
-            problems.append(
-                f"{cid}: a literal bound that is not the paper's value needs a tolerance_reason"
-            )
-        paper = as_number(claim.get("paper_value"))
-        if (
-            test.kind == "value"
-            and "target" not in claim["test"]
-            and paper is not None
-            and (decide(test, paper, None).result != PASS)
-        ):
-            problems.append(f"{cid}: the test fails at the paper's own value")
-        if verdict.value is not None and fmt(verdict.value) not in verdict.reason:
-            problems.append(f"{cid}: the reason does not show our value {fmt(verdict.value)}")
-        if test.kind in ("value", "equals") and fmt(test.target) not in verdict.reason:
-            problems.append(f"{cid}: the reason does not show the target {fmt(test.target)}")
-    return problems

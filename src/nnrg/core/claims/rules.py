@@ -99,6 +99,14 @@ class Outcome:
 
     result: str
     reason: str
+    margin: float | None = None  # how far inside the test's allowance a pass sits
+    allowance: float | None = None  # the slack the test allows (precision, tolerance, K s.e.)
+
+
+def _passed(reason: str, margin: float, allowance: float) -> Outcome:
+    """A pass, its reason ending with how far inside the allowance it sits."""
+    share = f", {100 * margin / allowance:.0f} % of {fmt(allowance)}" if allowance > 0 else ""
+    return Outcome(PASS, f"{reason} (margin {fmt(margin)}{share})", margin, allowance)
 
 
 def _slack(error: float | None) -> float:
@@ -123,10 +131,8 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
         limit = fmt(allowed) if plain else " + ".join(terms or ["0"]) + f" = {fmt(allowed)}"
         # rounding-level differences (an exact fit exponent of -1 + 1e-16) are agreement
         ok = diff <= allowed + 1e-12 * max(1.0, abs(test.target))
-        return Outcome(
-            PASS if ok else FAIL,
-            f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} {limit}",
-        )
+        text = f"|{v} - {fmt(test.target)}| = {fmt(diff)} {'<=' if ok else '>'} {limit}"
+        return _passed(text, max(allowed - diff, 0.0), allowed) if ok else Outcome(FAIL, text)
     if test.kind == "equals":
         ok = value == test.target
         return Outcome(PASS if ok else FAIL, f"{v} {'=' if ok else '!='} {fmt(test.target)}")
@@ -142,9 +148,11 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
                 f"expected sign {want}",
             )
         ok = signed > 0
-        return Outcome(
-            PASS if ok else FAIL,
-            f"{v} has sign {'+' if value > 0 else '-'} (expected {want}), {beyond}",
+        text = f"{v} has sign {'+' if value > 0 else '-'} (expected {want}), {beyond}"
+        return (
+            _passed(text, abs(value) - slack, slack)
+            if ok and slack
+            else Outcome(PASS if ok else FAIL, text)
         )
     lo = test.low if test.kind in ("at_least", "between") else None
     hi = test.high if test.kind in ("at_most", "between") else None
@@ -165,10 +173,10 @@ def decide(test: Criterion, value: float, error: float | None) -> Outcome:
     )
     err = f" ± {_err_text(error)}" if slack else ""
     if clear_in:
-        return Outcome(
-            PASS,
-            f"{v}{err} is {bounds}" if test.kind != "between" else f"{v}{err} lies in {bounds}",
-        )
+        room = [value - slack - lo_eff] if lo_eff is not None else []
+        room += [hi_eff - value - slack] if hi_eff is not None else []
+        text = f"{v}{err} is {bounds}" if test.kind != "between" else f"{v}{err} lies in {bounds}"
+        return _passed(text, min(room), slack + test.tolerance)
     if clear_out:
         return Outcome(
             FAIL,

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnrg.core import resultsets
-from nnrg.core.claims import evaluate
+from nnrg.core.claims.registry import PACKAGE_DIR, load_registry, registry_files
 from nnrg.core.claims.report import (
     COUNTED,
     as_json,
@@ -16,15 +15,9 @@ from nnrg.core.claims.report import (
     summary,
     tracking_fields,
 )
+from nnrg.core.claims.sets import evaluate_best, evidence
 from nnrg.core.declare import StageSpec
-from nnrg.core.io import (
-    SIGNIFICANT_DIGITS,
-    load_metrics_dir,
-    load_yaml,
-    read_json,
-    write_json,
-    write_text,
-)
+from nnrg.core.io import SIGNIFICANT_DIGITS, read_json, write_json, write_text
 from nnrg.core.params import param
 from nnrg.core.paths import RECORDS
 from nnrg.core.stage import Stage
@@ -34,15 +27,22 @@ SELF = "claims"
 
 @dataclass(frozen=True)
 class ReportParams:
-    """Claims registry evaluation."""
+    """Claims registry evaluation (the registry is each study's ``claims.yaml``; the rule and
+    its constants are in :mod:`nnrg.core.claims`)."""
 
-    claims_file: str = param("reports/claims.yaml")
+    # read every result set's records too and judge each claim where it is best matched;
+    # false: judge the default profile's records only
+    read_result_sets: bool = param(True)
 
+
+REGISTRY_FILES = tuple(
+    str(Path("src") / p.relative_to(PACKAGE_DIR.parent)) for p in registry_files()
+)
 
 STAGE = StageSpec(
     "report",
     ReportParams,
-    deps=("reports/claims.yaml",),
+    deps=REGISTRY_FILES,
     outs=("reports/claims.md", f"{RECORDS}/{SELF}.json"),
     headline=(
         *(f"counts.{status_key(s)}" for s in COUNTED),
@@ -52,28 +52,18 @@ STAGE = StageSpec(
 )
 
 
-def evidence(root: Path) -> dict:
-    """Every stage's record: the root's as ``<stage>``, each result set's as
-    ``<name>/<stage>`` (the report's own outputs are not evidence for the claims)."""
-    metrics = load_metrics_dir(root / RECORDS, exclude=(SELF, "report"))
-    for name in resultsets.discover(root):
-        found = load_metrics_dir(resultsets.set_dir(root, name) / RECORDS)
-        metrics.update({f"{name}/{s}": m for s, m in found.items()})
-    return metrics
-
-
 def main() -> None:
     stage = Stage(STAGE)
-    registry = load_yaml(stage.path(stage.section.claims_file)) or {}
-    # the report's own outputs (claims.json, report.json) are not evidence for the claims
-    metrics = evidence(stage.root)
-    verdicts = [evaluate(c, metrics) for c in registry.get("claims", [])]
-    studies = {str(k): v for k, v in (registry.get("studies") or {}).items()}
+    registry = load_registry()
+    metrics = evidence(stage.root, stage.section.read_result_sets)
+    verdicts = [evaluate_best(c, metrics) for c in registry.claims]
     table = write_text(
-        stage.path(STAGE.outs[0]), render_markdown(verdicts, studies, registry.get("retired"))
+        stage.path(STAGE.outs[0]),
+        render_markdown(verdicts, registry.studies, registry.retired),
     )
     stage.add_artifact(table, "claims")
-    stage.add_artifact(stage.path(stage.section.claims_file), "claims")
+    for path in registry_files():
+        stage.add_artifact(path, "claims/registry")
     counts = summary(verdicts)
     stage.log(
         f"{len(verdicts)} claims: " + ", ".join(f"{n} {s}" for s, n in counts["counts"].items())

@@ -336,12 +336,27 @@ def slope_fits(s_w: np.ndarray, summaries: list[dict[str, Summary]]) -> dict:
                 "slope_shift": slope_shift(name),
             },
             "noise": noise_scaling(name, s_w, rows),
+            "dimensionless": dimensionless(name, s_w, exact),
             "n_resolved": len(keep),
             "claimed": CLAIMED_SLOPES[name],
             "sign_measured": float(np.sign(np.median([r.mean for r in rows]))),
             "sign_exact": float(np.sign(np.median([r.exact for r in rows]))),
         }
     return out
+
+
+def dimensionless(name: str, s_w: np.ndarray, exact: PowerLawFit) -> dict[str, float]:
+    """The exact coupling made dimensionless in the flow's units (g4 = u4 Z0^-2 Lambda^(d-4),
+    g6 = u6 Z0^-3 Lambda^(2d-6)): its log-log slope in sW (eq. 13 says 0) and how much it
+    changes from the smallest to the largest sW of the grid. Sec. 4's "in the large cut-off
+    regime fluctuations are essentially frozen" needs it to shrink towards large sW (tree
+    level); a constant g means the coupling is as strong in the UV as in the IR."""
+    exponent = exact.exponent + slope_shift(name) - CLAIMED_SLOPES[name]
+    return {
+        "exponent": float(exponent),
+        "exponent_error": float(exact.exponent_error),
+        "ratio_largest_to_smallest": float((s_w.max() / s_w.min()) ** exponent),
+    }
 
 
 def noise_scaling(name: str, s_w: np.ndarray, rows: list[Summary]) -> dict[str, Any]:
@@ -456,6 +471,9 @@ def width_summary(widths: list[int], results: dict[int, dict[str, Any]]) -> dict
         "u4_relative_spread_exact_median": float(np.median([x["exact"] for x in spread])),
         "u6": {f"N{w}": s[w]["u6"].as_dict() for w in widths},
         "u6_exact_median": float(np.median([s[w]["u6"].exact for w in widths])),
+        "u6_to_u4_exact": {
+            f"N{w}": float(abs(s[w]["u6"].exact) / abs(s[w]["u4"].exact)) for w in widths
+        },
         "u6_n_resolved": sum(s[w]["u6"].resolved for w in widths),
         "N_u4": {f"N{w}": v for w, v in zip(widths, n_u4, strict=True)},
         "N2_u6": {f"N{w}": v for w, v in zip(widths, n2_u6, strict=True)},

@@ -64,6 +64,49 @@ def z0_inverse(s_w, d_in: int = D_IN):
     return (2.0 * s2 / d_in) * s2 ** (1 - d_in / 2) * (d_in / (2 * math.pi)) ** (d_in / 2)
 
 
+def kernel_momentum(s_w: float, p: float) -> float:
+    """K_W(p) of eq. 4's data-space kernel K_W(x) = sW^2 exp(-sW^2 x^2 / 2) (d_in = 1), by
+    numerical Fourier transform in eq. 9's convention (dx / 2 pi): independent of steps 1-3."""
+    from scipy.integrate import quad
+
+    def integrand(x: float) -> float:
+        return s_w**2 * math.exp(-(s_w**2) * x * x / 2) * math.cos(p * x) / (2 * math.pi)
+
+    half_width = 40.0 / s_w  # the kernel is below e^-800 beyond
+    return 2.0 * quad(integrand, 0.0, half_width, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+
+
+def normalisation_check(s_w_values) -> dict[str, float]:
+    """Eq. 9's Lambda^2 and Z0^-1 read off the numerically transformed kernel: K_W(0) / K_W(p)
+    = 1 + p^2 / Lambda^2 + O(p^4) at small p, Z0^-1 = Lambda^2 K_W(0); compared with steps 2-3
+    (``flow_scale``, ``z0_inverse``) over the sW grid. Lambda^2 is read as the limit of
+    p^2 / (K_W(0) / K_W(p) - 1) by Richardson extrapolation over p = 1e-2 sW and 2e-2 sW."""
+    numeric_z0, numeric_l2 = [], []
+    for s_w in np.asarray(s_w_values, dtype=np.float64):
+        k0 = kernel_momentum(s_w, 0.0)
+        reads = []
+        for p in (0.02 * s_w, 0.01 * s_w):
+            reads.append(p * p / (k0 / kernel_momentum(s_w, p) - 1.0))
+        lambda_sq = (4.0 * reads[1] - reads[0]) / 3.0  # the O(p^2) term cancels
+        numeric_l2.append(lambda_sq)
+        numeric_z0.append(lambda_sq * k0)
+    s_w = np.asarray(s_w_values, dtype=np.float64)
+    formula_z0 = z0_inverse(s_w)
+    formula_l2 = flow_scale(s_w) ** 2
+    log_fit = np.polyfit(np.log(s_w), np.log(numeric_z0), 1)
+    at_one = int(np.argmin(np.abs(s_w - 1.0)))
+    return {
+        "s_w": float(s_w[at_one]),
+        "z0_inverse_numeric": float(numeric_z0[at_one]),
+        "lambda_sq_numeric": float(numeric_l2[at_one]),
+        "z0_inverse_exponent_numeric": float(log_fit[0]),
+        "max_relative_difference_z0": float(np.max(np.abs(np.array(numeric_z0) / formula_z0 - 1))),
+        "max_relative_difference_lambda_sq": float(
+            np.max(np.abs(np.array(numeric_l2) / formula_l2 - 1))
+        ),
+    }
+
+
 # powers of Z0^-1 that turn eq. 8's couplings into the flow field's (step 4)
 Z0_POWER = {"u4": 2, "u6": 3}
 

@@ -18,7 +18,11 @@ from nnrg.core.stage import Stage
 from nnrg.numerics.wick import point_combinations
 from nnrg.studies.nn_qft import plots as plots_nnqft
 from nnrg.studies.nn_qft.analysis.couplings import CLAIMED_SLOPES, analyse, config_key, slope_fits
-from nnrg.studies.nn_qft.analysis.flow_field import flow_comparison, flow_field_coupling
+from nnrg.studies.nn_qft.analysis.flow_field import (
+    flow_comparison,
+    flow_field_coupling,
+    normalisation_check,
+)
 from nnrg.studies.nn_qft.params import NnqftSigmaParams
 from nnrg.studies.nn_qft.stages.common import sample_bags
 
@@ -164,7 +168,9 @@ def main() -> None:
     for (s_b, width), cseed in zip(configs, seeds, strict=True):
         key = config_key(s_b, width)
         summaries = sweep_s_w(stage, s_b, width, cseed, arrays, rows)
-        metrics["fits"][key] = fits = slope_fits(s_w, summaries)
+        fits = slope_fits(s_w, summaries)
+        # each fit states its own setting, so a claim can name s_b as a condition of its row
+        metrics["fits"][key] = {**fits, "s_b": s_b, "width": width}
         metrics["points"][key] = {
             f"sw{sw:g}".replace(".", "p"): {
                 "u4": s["u4"].as_dict(), "u6": s["u6"].as_dict(), "u4_sign": s["u4_sign"],
@@ -184,4 +190,5 @@ def main() -> None:
 
     stage.add_artifact(replace_dir(stage.path(FIGURES_NNQFT_SIGMA), build), "figures")
     metrics["config"] = {"n_bags": p.n_bags, "n_nets": p.n_nets, "widths": widths}
+    metrics["normalisation"] = normalisation_check(s_w)
     stage.finish(metrics)
