@@ -245,6 +245,13 @@ def test_failed_claim_with_passing_dispute_is_disputed():
     assert v.status == "disputed" and "another explanation" in v.reason and "0.5" in v.reason
 
 
+def test_an_undecided_claim_whose_dispute_passes_is_disputed():
+    dispute = {"metric": "s:c", "test": {"kind": "value", "target": 0.5}, "why": "noise"}
+    c = claim({"kind": "sign"}, metric="s:zero", error=None, paper_value="> 0", dispute=dispute)
+    v = evaluate(c, METRICS)
+    assert v.status == "disputed" and "not resolved" in v.reason and "noise" in v.reason
+
+
 def test_dispute_with_matching_own_conditions_overrides_not_at_paper_settings():
     c = claim(
         paper_value="0.5",

@@ -7,8 +7,8 @@ Statuses (their meanings are stated here once; the report header prints ``STATUS
 - *not reproduced*: under the paper's conditions, the test fails: our value differs from the
   paper's by more than its stated precision plus K standard errors (or has the other sign, or
   is clearly on the wrong side of the bound).
-- *disputed*: the claim fails (or cannot be run at the paper's settings) and a stated
-  alternative explanation passes its own test under matching conditions.
+- *disputed*: the claim fails, cannot be decided, or cannot be run at the paper's settings,
+  and a stated alternative explanation passes its own test under matching conditions.
 - *inconclusive*: our error is too large to decide either way (the value is not resolved from
   zero, straddles a bound, or the test would pass at the contradiction or at the null too), or
   it is incomplete (the value passes through a trained component and the error does not
@@ -48,8 +48,8 @@ STATUS_MEANINGS = {
     "not reproduced": f"fails under the paper's conditions: off by more than the paper's "
     f"precision + {K:g} standard errors, the other sign, or the wrong side "
     f"of a bound",
-    "disputed": "fails (or cannot be run at the paper's settings) and a stated alternative "
-    "explanation passes its own test",
+    "disputed": "fails, cannot be decided, or cannot be run at the paper's settings, and a "
+    "stated alternative explanation passes its own test",
     "inconclusive": "our error is too large to decide either way: the value is not resolved, "
     "the test would pass at the contradiction or the null too, or the error leaves out "
     "retraining a trained component (>= 3 seeds)",

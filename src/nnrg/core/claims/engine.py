@@ -10,8 +10,10 @@ The order of decisions (statuses are defined in :mod:`nnrg.core.claims`):
    incomplete error decides neither (validation checks judge the one instance the claims
    read, so they are exempt);
 4. the test fails -> *disputed* if the claim's dispute passes, else *not reproduced*;
-5. the test is undecided, or it passes but would pass at the claim's contradiction or at its
-   null (the value were the paper's effect absent) too, with our error -> *inconclusive*;
+5. the test is undecided -> *disputed* if the claim's dispute passes (the alternative
+   explains what the measurement shows), else *inconclusive*; the test passes but would
+   pass at the claim's contradiction or at its null (the value were the paper's effect
+   absent) too, with our error -> *inconclusive*;
 6. otherwise -> *reproduced*, *marginal* when the pass is by less than one s.e. or 10 % of
    the test's allowance.
 
@@ -488,6 +490,11 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
             )
         return Verdict(**base, **extra, status="not reproduced", reason=outcome.reason)
     if outcome.result == UNDECIDED:
+        disputed = _dispute(claim, metrics, stage, error)
+        if disputed:  # no budget decides it, and the alternative explains what is seen
+            return Verdict(
+                **base, **extra, status="disputed", reason=f"{outcome.reason}; {disputed}"
+            )
         return Verdict(**base, **extra, status="inconclusive", reason=outcome.reason)
     at_c = _falsifiable(test, claim, error)
     if at_c is not None:
