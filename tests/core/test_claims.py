@@ -132,6 +132,17 @@ def test_a_condition_is_free_only_where_our_ladder_shows_it_moves_less_than_the_
     assert "moves it by 0.01 < 0.035" in str(v.conditions[0].free)
 
 
+def test_a_bound_test_frees_a_condition_whose_every_rung_gives_the_same_outcome():
+    same_side = ladder((0.1, "s:x"), (0.2, "s:c"), (0.3, "s:alt"))  # 1.0, 0.5, 3.0: all >= 0.2
+    bound = {"kind": "at_least", "bound": 0.2}
+    free = {"value": 0.01, "free": {"why": "w", "evidence": same_side}}
+    c = claim(bound, conditions={"s.rate": free}, tolerance_reason="t", null=0.0)
+    assert evaluate(c, METRICS).status == "reproduced"
+    c["test"] = {"kind": "at_least", "bound": 0.8}  # the rung at 0.5 falls below
+    v = evaluate(c, METRICS)
+    assert v.status == "not at paper settings" and "fail" in v.reason
+
+
 def test_a_free_condition_whose_ladder_moves_the_value_is_material():
     steep = ladder((0.1, "s:x"), (0.2, "s:c"), (0.3, "s:alt"))
     c = claim(conditions={"s.rate": {"value": 0.01, "free": {"why": "w", "evidence": steep}}})

@@ -324,25 +324,40 @@ def judge_free(
 ) -> Condition:
     """``cond`` with our ladder over it judged: free when >= MIN_RUNGS settings were measured
     and the quantity moves less than the test's allowance across them, else material (with
-    the reason in ``free``)."""
+    the reason in ``free``). For a value test the allowance is a distance (the paper's
+    precision, the ad hoc tolerance and K s.e.); a sign or bound test allows any value on the
+    same side, so there the ladder must give the same decided outcome on every rung (each
+    rung at its own s.e., or ours where it has none)."""
     free = spec.get("free") if isinstance(spec, dict) else None
     if cond.matched or not isinstance(free, dict):
         return cond
     rungs = [
-        (r.get("setting"), lookup(metrics, r.get("metric"))) for r in free.get("evidence") or []
+        (
+            r.get("setting"),
+            lookup(metrics, r.get("metric")),
+            _finite(lookup(metrics, r.get("error"))),
+        )
+        for r in free.get("evidence") or []
     ]
-    values = [v for _, v in rungs if v is not None]
-    settings = {str(s) for s, v in rungs if v is not None}
-    allowed = allowance(test, error)
+    measured = [(s, v, e) for s, v, e in rungs if v is not None]
+    settings = {str(s) for s, _, _ in measured}
     if len(settings) < MIN_RUNGS:
         note = f"material: our ladder has {len(settings)} measured settings (need {MIN_RUNGS})"
         return replace(cond, free=note)
-    spread = max(values) - min(values)
-    shown = ", ".join(f"{s}: {fmt(v)}" for s, v in rungs if v is not None)
-    if spread < allowed:
-        note = f"free: our ladder ({shown}) moves it by {fmt(spread)} < {fmt(allowed)}"
+    shown = ", ".join(f"{s}: {fmt(v)}" for s, v, _ in measured)
+    if test.kind in ("value", "equals"):
+        allowed = allowance(test, error)
+        spread = max(v for _, v, _ in measured) - min(v for _, v, _ in measured)
+        if spread < allowed:
+            note = f"free: our ladder ({shown}) moves it by {fmt(spread)} < {fmt(allowed)}"
+            return replace(cond, free=note, material=False)
+        note = f"material: our ladder ({shown}) moves it by {fmt(spread)} >= {fmt(allowed)}"
+        return replace(cond, free=note)
+    outcomes = {decide(test, v, e if e is not None else error).result for _, v, e in measured}
+    if len(outcomes) == 1 and UNDECIDED not in outcomes:
+        note = f"free: every rung of our ladder ({shown}) gives the same outcome ({outcomes.pop()})"
         return replace(cond, free=note, material=False)
-    note = f"material: our ladder ({shown}) moves it by {fmt(spread)} >= {fmt(allowed)}"
+    note = f"material: the rungs of our ladder ({shown}) give {', '.join(sorted(outcomes))}"
     return replace(cond, free=note)
 
 
@@ -414,7 +429,15 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         value=value,
         error=error,
         n=n,
-        ad_hoc=claim.get("tolerance_reason"),
+        ad_hoc="; ".join(
+            f"{who}: {why}"
+            for who, why in (
+                ("test", claim.get("tolerance_reason")),
+                ("dispute", (claim.get("dispute") or {}).get("tolerance_reason")),
+            )
+            if why
+        )
+        or None,
         context=claim.get("context"),
         quote=claim.get("quote"),
         beside=[
