@@ -12,6 +12,7 @@ from nnrg.core.claims.registry import load_registry
 from nnrg.core.claims.report import as_json, counts, readme_block, render_markdown
 from nnrg.core.claims.rules import Criterion, decide, fmt, quoted_precision
 from nnrg.core.claims.sets import evaluate_best, evidence
+from tests.conftest import ROOT
 
 RAN = {"s.epochs": 100, "s.method.readout": "ours", "s.rate": 0.1}
 METRICS = {
@@ -389,3 +390,19 @@ def test_a_registry_file_without_its_study_is_an_error_naming_the_file(tmp_path)
     good = tmp_path / "other.yaml"
     good.write_text('study: "009"\ntitle: t\ntrained_stages: {s: [rbm]}\nclaims: []\n')
     assert load_registry([good]).trained_stages == {"s": ["rbm"]}
+
+
+PAPERS = ROOT.parent / "shared" / "papers"
+
+
+@pytest.mark.skipif(not PAPERS.is_dir(), reason="the papers' texts are not beside this checkout")
+def test_every_quote_is_the_papers_own_words(committed):
+    """Each fragment of a row's quote (split at "...") appears verbatim in its paper's text
+    (whitespace normalised): a quote is the paper's words, never a paraphrase."""
+    registry, _ = committed
+    texts = {p.name[:3]: " ".join(p.read_text().split()) for p in PAPERS.glob("*.txt")}
+    for c in registry.claims:
+        paper = texts[str(c.get("study", c["paper"]))]
+        for fragment in re.split(r"\s*\.\.\.\s*", c.get("quote") or ""):
+            words = " ".join(fragment.split())
+            assert words in paper, f"{c['id']}: not in the paper: {words[:80]!r}"
