@@ -158,6 +158,12 @@ def test_a_free_condition_with_too_short_a_ladder_is_material():
     assert v.status == "not at paper settings" and "2 measured settings" in v.reason
 
 
+def test_a_pass_at_our_differing_settings_says_when_the_null_passes_too():
+    c = claim(conditions={"s.epochs": 50000}, null=0.99, null_reason="no effect")
+    v = evaluate(c, METRICS)
+    assert v.status == "not at paper settings" and "pass at the null 0.99 too" in v.reason
+
+
 def test_a_free_condition_on_a_sentence_of_the_paper_is_refused():
     c = claim(conditions={"s.rate": {"value": 0.01, "free": "the paper says so"}})
     with pytest.raises(ValueError, match="free without evidence"):

@@ -494,11 +494,12 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
                 status="disputed",
                 reason=f"{disputed}; our own measurement: {differ}, {outcome.reason}",
             )
+        caveat = _at_our_settings_caveat(test, claim, metrics, error, outcome)
         return Verdict(
             **base,
             **extra,
             status="not at paper settings",
-            reason=f"{differ}. At our settings: {outcome.reason}",
+            reason=f"{differ}. At our settings: {outcome.reason}{caveat}",
         )
     missing = _missing_retraining(claim, metrics, error) if kind == "claim" else None
     if missing is not None:
@@ -550,6 +551,24 @@ def evaluate(claim: dict, metrics: dict[str, MetricTree]) -> Verdict:
         reason=outcome.reason,
         marginal=is_marginal(outcome, error),
     )
+
+
+def _at_our_settings_caveat(
+    test: Criterion, claim: dict, metrics: dict[str, MetricTree], error: float | None, out: Outcome
+) -> str:
+    """What a pass at our (differing) settings would not show: that it passes at the null or
+    the contradiction too, or only by a sliver; empty when there is nothing to say."""
+    if out.result != PASS:
+        return ""
+    notes = []
+    null = null_value(claim, metrics)
+    if null is not None and decide(test, null, error).result == PASS:
+        notes.append(f"it would pass at the null {fmt(null)} too")
+    if _falsifiable(test, claim, error) is not None:
+        notes.append(f"it would pass at the contradiction {fmt(float(claim['contradiction']))} too")
+    if is_marginal(out, error):
+        notes.append("the pass is marginal")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def null_value(claim: dict, metrics: dict[str, MetricTree]) -> float | None:
