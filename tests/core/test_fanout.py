@@ -8,7 +8,8 @@ import torch
 
 from nnrg.core import fanout
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, tiled
-from nnrg.studies.imp_hnn.imp import PruneGroup, group_bins, imp, imp_binned
+from nnrg.studies.imp_hnn.imp import PruneGroup, group_bins, imp
+from nnrg.studies.imp_hnn.resumable import imp_binned
 from nnrg.studies.imp_hnn.systems import get_system
 from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, train_hnn, train_split
 

@@ -5,6 +5,11 @@ record the loss and the per-layer |m theta| sums, then prune the chosen layers o
 group down to the geometric schedule round(N (1 - x)^n) by |theta| (or a control score).
 Biases are never pruned. Replica groups let one batched model run several pruning modes at once
 (per-layer modes, or IMP next to its controls) on shared initial weights.
+
+A run can stop after any completed iteration and go on later (:class:`ImpProgress`: the masks
+to train next, the control generator's state and the results so far; ``imp(resume=...)``).
+Each iteration trains from the rewound weights with the recipe's own seed, so a resumed run
+gives the bytes of an uninterrupted one (``tests/imp_hnn/test_imp_resume.py``).
 """
 
 from __future__ import annotations
@@ -17,14 +22,7 @@ import numpy as np
 import torch
 
 from nnrg.core.devices import uniform
-from nnrg.studies.imp_hnn.hnn import (
-    LAYERS,
-    BatchedHNN,
-    assign_replicas,
-    from_state_arrays,
-    replica_subset,
-    state_arrays,
-)
+from nnrg.studies.imp_hnn.hnn import LAYERS, BatchedHNN, assign_replicas, replica_subset
 from nnrg.studies.imp_hnn.masks import keep_largest, scheduled_keep
 from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining, evaluate_hnn, train_hnn
 
@@ -116,6 +114,18 @@ class ImpResult:
             self.layer_magnitude[its, rows],
             {n: bits[its, rows] for n, bits in self.masks.items()},
         )
+
+
+@dataclass
+class ImpProgress:
+    """Where an IMP run stands after iteration ``iteration``: the results of iterations
+    0 .. ``iteration`` (``history``), the masks the next iteration trains ``(R, *shape)`` per
+    layer, and the state of the generator that draws random control scores."""
+
+    iteration: int
+    history: ImpResult
+    masks: dict[str, np.ndarray]
+    generator_state: np.ndarray
 
 
 def group_bins(groups: list[PruneGroup], n_bins: int, n_iterations: int) -> list[list[PruneGroup]]:
@@ -252,11 +262,15 @@ def imp(
     n_iterations: int,
     retrain: bool = True,
     progress: Callable[[int], None] | None = None,
+    resume: ImpProgress | None = None,
+    save: Callable[[ImpProgress], None] | None = None,
 ) -> ImpResult:
     """Run IMP on every replica group of ``model``; see the module docstring.
 
     ``retrain=False`` is the no-training control: the "trained" weights are the initial ones,
     so masks follow the initial |theta| alone (losses are those of the rewound masked nets).
+    ``resume``: go on from a saved :class:`ImpProgress` of this same run (``model`` holds the
+    run's initial network); ``save`` is called with the progress after every iteration.
     """
     covered = sorted(r for g in groups for r in range(g.start, g.stop))
     if covered != list(range(model.n_replicas)):
@@ -268,7 +282,18 @@ def imp(
     sizes = {n: model.masks[n][0].numel() for n in LAYERS}
     losses, mags, dens, layer_dens = [], [], [], []
     packed: dict[str, list[np.ndarray]] = {n: [] for n in LAYERS}
-    for it in range(n_iterations + 1):
+    start = 0
+    if resume is not None:
+        h = resume.history
+        losses, mags = list(h.loss), list(h.layer_magnitude)
+        dens, layer_dens = list(h.density), list(h.layer_density)
+        packed = {n: list(h.masks[n]) for n in LAYERS}
+        with torch.no_grad():
+            for n in LAYERS:
+                model.masks[n].copy_(torch.as_tensor(resume.masks[n], device=model.device))
+        gen.set_state(torch.as_tensor(resume.generator_state, dtype=torch.uint8))
+        start = resume.iteration + 1
+    for it in range(start, n_iterations + 1):
         with torch.no_grad():
             for n in LAYERS:
                 model.weights[n].copy_(init_w[n])
@@ -301,8 +326,19 @@ def imp(
                 )
                 for n, m in zip(g.layers, new, strict=True):
                     model.masks[n][rows] = m
+        if save is not None:
+            current = {n: model.masks[n].cpu().numpy().copy() for n in LAYERS}
+            state = gen.get_state().numpy().copy()
+            save(ImpProgress(it, _history(dens, losses, layer_dens, mags, packed), current, state))
         if progress is not None:
             progress(it)
+    return _history(dens, losses, layer_dens, mags, packed)
+
+
+def _history(
+    dens: list, losses: list, layer_dens: list, mags: list, packed: dict[str, list]
+) -> ImpResult:
+    """The per-iteration lists of :func:`imp` stacked into an :class:`ImpResult`."""
     return ImpResult(
         np.array(dens),
         np.array(losses),
@@ -310,41 +346,6 @@ def imp(
         np.array(mags),
         {n: np.stack(v) for n, v in packed.items()},
     )
-
-
-def imp_bin(
-    arrays: dict[str, np.ndarray],
-    problem: HnnProblem,
-    tr: HnnTraining,
-    groups: list[PruneGroup],
-    n_iterations: int,
-    retrain: bool,
-) -> ImpResult:
-    """IMP of one bin's groups in one batched model built from its state ``arrays`` (a unit
-    of :func:`imp_binned`, e.g. a Ray task), on the device of ``problem``'s z0."""
-    model = from_state_arrays(arrays).to(problem.z0.device)
-    return imp(model, problem, tr, groups, n_iterations, retrain=retrain)
-
-
-def imp_binned(
-    model: BatchedHNN,
-    problem: HnnProblem,
-    tr: HnnTraining,
-    groups: list[PruneGroup],
-    n_iterations: int,
-    n_bins: int,
-    run: Callable[[Callable, list[tuple]], list],
-    retrain: bool = True,
-) -> ImpResult:
-    """:func:`imp` split into ``n_bins`` independent units (:func:`bin_plan`), which ``run``
-    (``run(fn, units) -> [fn(*u) for u in units]``, on any backend) computes; joined back in
-    replica order. Replicas never interact and random scores are drawn as in the whole batch,
-    so the result is :func:`imp`'s, byte for byte (``tests/test_fanout.py``)."""
-    arrays = state_arrays(model)
-    plan = bin_plan(groups, n_bins, n_iterations)
-    units = [({k: v[b.rows] for k, v in arrays.items()}, problem, tr, b.groups, n_iterations,
-              retrain) for b in plan]  # fmt: skip
-    return scatter_results(run(imp_bin, units), [b.rows for b in plan], model.n_replicas)
 
 
 def unpack_masks(

@@ -130,17 +130,44 @@ class ImpGlobalParams:
     fraction: float = param(0.1, 0.0, 1.0, lo_open=True, hi_open=True)
     iterations: int = param(22, 1, 10**5)
     controls: bool = param(True)
-    ticket_factor: float = param(2.0, 1.0, 1e6)
     seed: int = param(6200, 0, 2**32 - 1)
     training: HnnSystemsTraining = field(default_factory=HnnSystemsTraining)
 
 
 @dataclass(frozen=True)
+class ThesisSigma:
+    """Table 2 (sec. 9): sigma_1, sigma_2, sigma_3 of whole-model IMP per system, as printed."""
+
+    oscillator: list = param([2.4778, -0.1710, 5.2449])
+    henon_heiles: list = param([2.6447, -0.1205, 4.4276])
+
+
+@dataclass(frozen=True)
+class ImpAnalysisParams:
+    """Study 000: read-outs of whole-model IMP. A density is a ticket when its loss is within
+    ``ticket_factor`` of the dense loss. Eq. 35's identity is checked for the thesis's
+    ``thesis_sigma`` at the thesis's rate ``thesis_fraction`` (c = 1 / (1 - x); sec. 8.3 prunes
+    1 % per step), the comparison point of the sigma table."""
+
+    ticket_factor: float = param(2.0, 1.0, 1e6)
+    thesis_fraction: float = param(0.01, 0.0, 1.0, lo_open=True, hi_open=True)
+    thesis_sigma: ThesisSigma = field(default_factory=ThesisSigma)
+
+    def check(self, key: str) -> None:
+        """Each system's triple has three entries."""
+        for name in SYSTEMS:
+            if len(getattr(self.thesis_sigma, name)) != 3:
+                raise ParamsError(f"{key}.thesis_sigma.{name} must have 3 entries")
+
+
+@dataclass(frozen=True)
 class TicketTransferParams:
     """Study 000 sec. 9: IMP masks of one HNN applied to the other's initial weights and
-    retrained with the target's ``imp_global`` recipe, next to random masks of equal density."""
+    retrained with the target's ``imp_global`` recipe, next to random masks of equal density:
+    at every ``every``-th IMP iteration, the last one and the iterations listed in ``also``."""
 
     every: int = param(1, 1, 10**5)
+    also: list = param([])
     controls: bool = param(True)
     ticket_factor: float = param(2.0, 1.0, 1e6)
     beat_below: float = param(0.65, 0.0, 1.0)

@@ -2,3 +2,4 @@
 
 DYNAMICS = "data/dynamics"  # reference trajectories (stage dynamics)
 IMP_GLOBAL = "models/imp_global"  # initial weights and every IMP mask (stage imp_global)
+CHECKPOINTS = "checkpoints"  # resumable IMP runs, git-ignored, removed when a stage completes

@@ -67,6 +67,27 @@ def lowest_ticket_density(curve: LossCurve, factor: float) -> float:
     return float(curve.density[last])
 
 
+def replica_tickets(density: np.ndarray, loss: np.ndarray, factor: float) -> dict:
+    """The ticket boundary read three ways: on each replica's own curve against its own dense
+    loss (``per_replica``, and their mean +- s.e.), and on the median over replicas of the
+    loss at each density (robust to a replica that stalls)."""
+    logs = np.log(np.asarray(loss, dtype=np.float64))
+    dens = np.asarray(density, dtype=np.float64)
+    dens = dens.mean(axis=1) if dens.ndim == 2 else dens
+    per_replica = [
+        lowest_ticket_density(
+            LossCurve(dens, np.exp(logs[:, r]), np.exp(logs[:, r]), np.exp(logs[:, r])), factor
+        )  # fmt: skip
+        for r in range(logs.shape[1])
+    ]
+    median = np.exp(np.median(logs, axis=1))
+    return {
+        "per_replica": per_replica,
+        "replica_mean": mean_of_replicas(np.array(per_replica)).as_dict(),
+        "median_curve": lowest_ticket_density(LossCurve(dens, median, median, median), factor),
+    }
+
+
 def loglog_slopes(density: np.ndarray, loss: np.ndarray, d_min: float, d_max: float) -> np.ndarray:
     """Per-replica slope of log loss vs log density over ``d_min <= d < d_max``."""
     dens = np.asarray(density, dtype=np.float64)
@@ -144,6 +165,11 @@ def transfer_comparison(
         else float("nan"),
         "log10_ratio_to_direct": mean_of_replicas(
             (np.log10(loss) - np.log10(direct)).mean(axis=0)
+        ).as_dict(),
+        # a distance, not a signed gap: the thesis's "closer proximity of the curves"
+        "mean_abs_log10_ratio_to_direct": float(np.abs(log_ratio).mean()),
+        "abs_log10_ratio_to_direct": mean_of_replicas(
+            np.abs(np.log10(loss) - np.log10(direct)).mean(axis=0)
         ).as_dict(),
     }
     if random is not None:

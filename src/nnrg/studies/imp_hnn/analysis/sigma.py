@@ -1,9 +1,15 @@
 """Layer exponents sigma of the IMP "RG" reading (study 000, eqs. 35-37).
 
 M_i(n) = sum |m theta| over layer i / sum over all layers, lambda_i = M_i(n+1) / M_i(n),
-sigma_i = log_c(lambda_i) with c = 1 / (1 - x) for pruning fraction x. Two estimators:
-the mean of the per-step log ratios (the thesis's average of lambda), and one least-squares fit
-of log M_i(n) against n; they differ when M_i(n) is noisy.
+sigma_i = log_c(lambda_i) with c = 1 / (1 - x) for pruning fraction x. Three estimators, per
+replica and then averaged over replicas:
+  literal  log_c(mean over steps of lambda_i): sec. 5.2 averages lambda ("the standard error of
+           the mean of lambda_i") and takes log_c of it (the main line);
+  ratio    mean over steps of log_c(lambda_i) (telescopes to log_c(M(N)/M(0)) / N);
+  fit      one least-squares slope of log M_i(n) against n, over log c.
+They differ when M_i(n) is noisy: by Jensen's inequality the literal estimator exceeds the
+ratio one by about s^2 / (2 ln c) for a per-step spread s of ln lambda_i, so at small c (1 %
+steps: ln c = 0.01005) a small noise inflates it by a lot (:func:`jensen_test`).
 """
 
 from __future__ import annotations
@@ -54,10 +60,20 @@ def sigma_from_fit(shares: np.ndarray, fraction: float) -> np.ndarray:
     return slope / (nc @ nc) / np.log(1.0 / (1.0 - fraction))
 
 
+def sigma_literal(shares: np.ndarray, fraction: float) -> np.ndarray:
+    """log_c of the mean over steps of lambda_i = M_i(n+1)/M_i(n) per replica and layer (sec.
+    5.2's reading), ``(R, n_iter, L)`` -> ``(R, L)``."""
+    lam = shares[..., 1:, :] / shares[..., :-1, :]
+    return np.log(lam.mean(axis=-2)) / np.log(1.0 / (1.0 - fraction))
+
+
+ESTIMATORS = {"literal": sigma_literal, "ratio": sigma_from_ratios, "fit": sigma_from_fit}
+
+
 def layer_sigmas(shares: np.ndarray, fraction: float) -> dict[str, list[Estimate]]:
-    """Both estimators, each averaged over replicas with standard errors, one per layer."""
+    """Every estimator, each averaged over replicas with standard errors, one per layer."""
     out = {}
-    for name, fn in (("ratio", sigma_from_ratios), ("fit", sigma_from_fit)):
+    for name, fn in ESTIMATORS.items():
         values = fn(shares, fraction)
         out[name] = [mean_of_replicas(values[:, k]) for k in range(values.shape[-1])]
     return out
@@ -77,7 +93,7 @@ def alive_shares(magnitudes: np.ndarray) -> np.ndarray:
 
 
 def sigma_metrics(magnitudes: np.ndarray, fraction: float, layers: tuple[str, ...]) -> dict:
-    """Both sigma estimators per layer (named ``layers``) from summed |m theta|
+    """Every sigma estimator per layer (named ``layers``) from summed |m theta|
     ``(n_iter, R, len(layers))``, the telescoping bound of the ratio estimator and the sign
     pattern.
 
@@ -92,12 +108,45 @@ def sigma_metrics(magnitudes: np.ndarray, fraction: float, layers: tuple[str, ..
     }
     out["iterations_used"] = int(n_used)
     # The ratio estimator telescopes: mean_n log(M(n+1)/M(n)) = log(M(N)/M(0)) / N, and
-    # M(N) <= 1, so sigma_ratio <= -log M(0) / (N log c) whatever the training does.
+    # M(N) <= 1, so each replica's sigma_ratio <= -log M(0) / (N log c) with its own M(0)
+    # whatever the training does; the replica mean is bounded by the mean of those bounds.
     if n_used > 1:
-        bound = -np.log(shares[:, 0]).max(axis=0) / ((n_used - 1) * np.log(1 / (1 - fraction)))
-        out["sigma_ratio_upper_bound"] = dict(zip(layers, bound.tolist(), strict=True))
-    for name in ("ratio", "fit"):
+        per_replica = ratio_upper_bounds(shares, fraction)
+        out["sigma_ratio_upper_bound"] = dict(zip(layers, per_replica.mean(axis=0).tolist(),
+                                                  strict=True))  # fmt: skip
+        out["sigma_ratio_upper_bound_tightest_replica"] = dict(
+            zip(layers, per_replica.min(axis=0).tolist(), strict=True)
+        )
+        out["jensen"] = jensen_test(shares, fraction, layers)
+    for name in ESTIMATORS:
         out[f"thesis_sign_pattern_{name}"] = thesis_sign_pattern(out[f"sigma_{name}"])
+    return out
+
+
+def ratio_upper_bounds(shares: np.ndarray, fraction: float) -> np.ndarray:
+    """Each replica's bound on its ratio estimate, -log M_i(0) / (N log c), ``(R, L)``."""
+    n_steps = shares.shape[-2] - 1
+    return -np.log(shares[..., 0, :]) / (n_steps * np.log(1.0 / (1.0 - fraction)))
+
+
+def jensen_test(shares: np.ndarray, fraction: float, layers: tuple[str, ...]) -> dict:
+    """How much averaging lambda before the log inflates sigma: per replica and layer, the
+    per-step spread s (standard deviation over steps of ln lambda_i), the measured inflation
+    log_c(mean lambda) - mean log_c(lambda) and its second-order prediction s^2 / (2 ln c)
+    (exact for log-normal lambda), each as mean +- s.e. over replicas, and the measured minus
+    the predicted inflation."""
+    log_c = np.log(1.0 / (1.0 - fraction))
+    steps = np.diff(np.log(shares), axis=-2)  # ln lambda, (R, n - 1, L)
+    n_steps = steps.shape[-2]
+    spread = steps.std(axis=-2, ddof=1) if n_steps > 1 else np.full(steps.shape[::2], np.nan)
+    measured = sigma_literal(shares, fraction) - sigma_from_ratios(shares, fraction)
+    predicted = spread**2 / (2 * log_c)
+    out: dict[str, Any] = {"log_c": float(log_c), "n_steps": int(n_steps)}
+    for name, values in (("spread", spread), ("measured_inflation", measured),
+                         ("predicted_inflation", predicted),
+                         ("measured_minus_predicted", measured - predicted)):  # fmt: skip
+        out[name] = {layer: mean_of_replicas(values[:, k]).as_dict()
+                     for k, layer in enumerate(layers)}  # fmt: skip
     return out
 
 

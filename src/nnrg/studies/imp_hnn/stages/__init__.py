@@ -6,5 +6,6 @@ ORDER = (
     "hnn_dense",
     "imp_layers",
     "imp_global",
+    "imp_analysis",
     "ticket_transfer",
 )

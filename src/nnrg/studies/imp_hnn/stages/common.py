@@ -1,7 +1,10 @@
-"""Shared by the study-000 stages: problems from params, seeded models, IMP with progress,
-reference trajectories and the solver-accuracy read-out."""
+"""Shared by the study-000 stages: problems from params, seeded models, IMP with progress and
+checkpoints, reference trajectories and the solver-accuracy read-out."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -10,8 +13,9 @@ from nnrg.core.io import read_npz
 from nnrg.core.stage import Stage
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn.hnn import BatchedHNN, solution
-from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup, imp, imp_binned
+from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup
 from nnrg.studies.imp_hnn.params import DynamicsParams, HnnTrainingParams
+from nnrg.studies.imp_hnn.resumable import imp_binned, imp_run
 from nnrg.studies.imp_hnn.systems import get_system
 from nnrg.studies.imp_hnn.training import HnnProblem, HnnTraining
 
@@ -43,6 +47,18 @@ def new_model(n_replicas: int, prob: HnnProblem, hidden: int, seed: int) -> Batc
     return BatchedHNN(n_replicas, len(prob.z0), hidden=hidden, generator=gen).to(prob.z0.device)
 
 
+def checkpoint_path(stage: Stage, unit: str) -> Path:
+    """Where ``stage`` checkpoints its IMP run ``unit``: ``checkpoints/<stage>/<unit>`` under
+    the repository or result set (git-ignored, and not a DVC out: ``dvc repro`` removes a
+    stage's outs before it runs, which would lose the checkpoint a resumed run needs)."""
+    return stage.path(f"{paths.CHECKPOINTS}/{stage.name}/{unit}")
+
+
+def clear_checkpoints(stage: Stage) -> None:
+    """Remove ``stage``'s checkpoints once its outs are written (the run is complete)."""
+    shutil.rmtree(stage.path(f"{paths.CHECKPOINTS}/{stage.name}"), ignore_errors=True)
+
+
 def run_imp(
     stage: Stage,
     model: BatchedHNN,
@@ -52,22 +68,27 @@ def run_imp(
     n_iterations: int,
     label: str,
     retrain: bool = True,
+    unit: str | None = None,
 ) -> ImpResult:
-    """IMP of every replica group. Serially, all groups in one batched model with a progress
-    bar over iterations. On Ray (``stage.fans_out``), the groups are split into bins of about
-    equal cost (``pruning.imp.group_bins``), one per worker, each bin one batched unit of its
-    groups' replicas, and the results are put back in replica order. Replicas never interact
-    and random scores are drawn as in the whole batch, so both give the same bytes."""
+    """IMP of every replica group, checkpointed after every iteration as ``unit``
+    (:func:`checkpoint_path`; None: no checkpoint) and resumed from there when the stage runs
+    again. Serially, all groups in one batched model with a progress bar over iterations. On
+    Ray (``stage.fans_out``), the groups are split into bins of about equal cost
+    (``imp.group_bins``), one per worker, each bin one batched unit of its groups' replicas,
+    and the results are put back in replica order. Replicas never interact and random scores
+    are drawn as in the whole batch, so both give the same bytes."""
+    checkpoint = None if unit is None else checkpoint_path(stage, unit)
     if not stage.fans_out:
         bar = stage.progress(total=n_iterations + 1, desc=label)
-        result = imp(model, prob, tr, groups, n_iterations, retrain=retrain,
-                     progress=lambda _: bar.update())  # fmt: skip
+        result = imp_run(model, prob, tr, groups, n_iterations, retrain, checkpoint,
+                         progress=lambda _: bar.update())  # fmt: skip
         bar.close()
         return result
     n_units = stage.unit_count(len(groups))
     desc = f"{label} ({n_units} units)"
     return imp_binned(model, prob, tr, groups, n_iterations, n_units,
-                      lambda fn, units: stage.run_units(fn, units, desc), retrain)  # fmt: skip
+                      lambda fn, units: stage.run_units(fn, units, desc), retrain,
+                      checkpoint)  # fmt: skip
 
 
 def reference(stage: Stage, name: str) -> dict[str, np.ndarray]:

@@ -22,7 +22,14 @@ from nnrg.studies.imp_hnn.analysis.layer_readouts import line_rms, log10_ratio_a
 from nnrg.studies.imp_hnn.hnn import LAYERS, state_arrays, tiled
 from nnrg.studies.imp_hnn.imp import ImpResult, PruneGroup
 from nnrg.studies.imp_hnn.params import DynamicsParams, ImpLayersParams
-from nnrg.studies.imp_hnn.stages.common import METHOD, new_model, problem, run_imp, training
+from nnrg.studies.imp_hnn.stages.common import (
+    METHOD,
+    clear_checkpoints,
+    new_model,
+    problem,
+    run_imp,
+    training,
+)
 
 FIGURES_IMP_LAYERS = "reports/figures/imp_layers"
 CURVES_IMP_LAYERS = "reports/plots/imp_layers.csv"
@@ -139,7 +146,8 @@ def main() -> None:
     label = f"{p.system} per-layer IMP, {len(pairs)} modes batched"
     n_max = max(n for _, n in schedule)
     tr = training(stage, p.training, p.seed)
-    result = run_imp(stage, tiled(base, len(pairs)), prob, tr, groups, n_max, label)
+    result = run_imp(stage, tiled(base, len(pairs)), prob, tr, groups, n_max, label,
+                     unit=p.system)  # fmt: skip
     metrics: dict[str, Any]
     rows: list[tuple]
     masks: dict[str, dict[str, np.ndarray]]
@@ -150,6 +158,7 @@ def main() -> None:
     files = {"initial": state_arrays(base), **masks}
     write_dir_npz(stage.path(OUT), files)
     stage.add_artifact(stage.path(OUT), "masks")
+    clear_checkpoints(stage)
     stage.add_artifact(stage.path(FIGURES_IMP_LAYERS), "figures/imp_layers")
     path = stage.path(CURVES_IMP_LAYERS)
     formats = dict.fromkeys(CURVE_COLUMNS[3:], ".6g")

@@ -54,7 +54,7 @@ STAGE = StageSpec(
     ),
     deps=(
         paths.IMP_GLOBAL,
-        record_path("imp_global"),
+        record_path("imp_analysis"),
     ),
     outs=(
         "reports/figures/transfer_oscillator_to_henon_heiles.png",
@@ -123,10 +123,12 @@ def transfer_model(tgt: ImpArchive, variants: dict, n_d: int, r: int) -> Batched
 
 
 def source_masks(stage: Stage, src: ImpArchive, tgt: ImpArchive) -> tuple[np.ndarray, dict]:
-    """The IMP iterations used (every ``every``-th and the last) and the mapped masks."""
+    """The IMP iterations used (every ``every``-th, the last, and those in ``also``) and the
+    mapped masks."""
     p = stage.section
     n_iter = src.results["imp"].density.shape[0]
-    picked = np.unique(np.r_[np.arange(0, n_iter, p.every), n_iter - 1])
+    also = [int(i) for i in p.also if 0 <= int(i) < n_iter]
+    picked = np.unique(np.r_[np.arange(0, n_iter, p.every), n_iter - 1, also]).astype(int)
     masks = src.masks("imp").at(picked)
     dim_target = tgt.shapes["output"][-1]
     rng = np.random.default_rng(p.seed)
@@ -187,7 +189,7 @@ def sigma_prediction(stage: Stage, metrics: dict) -> dict:
     """Did the sigma signs predict transfer? The thesis expects tickets to transfer when the
     two nets share relevant / irrelevant directions; "transfer" here means the mapped masks
     beat random masks of equal per-layer density, in both directions."""
-    imp = read_json(stage.path(record_path("imp_global")))
+    imp = read_json(stage.path(record_path("imp_analysis")))
     signs = {
         name: [np.sign(imp[name]["imp"]["sigma_fit"][layer]["mean"]) for layer in LAYERS]
         for name in SHORT
@@ -205,7 +207,7 @@ def sigma_across_systems(stage: Stage) -> dict:
     """sigma_i(oscillator) - sigma_i(Henon-Heiles) per layer and estimator, with errors in
     quadrature (independent replicas): the thesis finds sigma_1, sigma_2 alike across the
     systems and sigma_3 different (sec. 9), which is what makes transfer plausible."""
-    imp = read_json(stage.path(record_path("imp_global")))
+    imp = read_json(stage.path(record_path("imp_analysis")))
 
     def est(system: str, estimator: str, layer: str) -> Estimate:
         e = imp[system]["imp"][f"sigma_{estimator}"][layer]
@@ -238,6 +240,18 @@ def asymmetry(metrics: dict) -> dict:
     }
 
 
+def distance_asymmetry(metrics: dict) -> dict:
+    """HH -> NL minus NL -> HH in mean |log10 ratio| to direct IMP: the thesis's "closer
+    proximity of the performance curves" read as a distance (errors in quadrature)."""
+    errors = [metrics[k][v]["abs_log10_ratio_to_direct"] for k, v in MAIN_VARIANTS]
+    nl_hh, hh_nl = (e["mean"] for e in errors)
+    return {
+        "mean": hh_nl - nl_hh,
+        "error": float(np.hypot(*[e["error"] for e in errors])),
+        "n": min(e["n"] for e in errors),
+    }
+
+
 def main() -> None:
     stage = Stage(STAGE)
     metrics, rows = {}, []
@@ -255,6 +269,7 @@ def main() -> None:
         path = stage.path(f"reports/figures/transfer_{source}_to_{target}.png")
         stage.add_artifact(write_figure(path, fig), "figures")
     metrics.update(asymmetry(metrics))
+    metrics["hh_to_nl_minus_nl_to_hh_distance"] = distance_asymmetry(metrics)
     metrics["sigma_across_systems"] = sigma_across_systems(stage)
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
