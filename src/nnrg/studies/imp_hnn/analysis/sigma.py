@@ -134,14 +134,21 @@ def jensen_test(shares: np.ndarray, fraction: float, layers: tuple[str, ...]) ->
     per-step spread s (standard deviation over steps of ln lambda_i), the measured inflation
     log_c(mean lambda) - mean log_c(lambda) and its second-order prediction s^2 / (2 ln c)
     (exact for log-normal lambda), each as mean +- s.e. over replicas, and the measured minus
-    the predicted inflation."""
+    the predicted inflation; also the relative standard error of the mean lambda over steps
+    (sec. 5.2's "well-defined" criterion: below 5 %)."""
     log_c = np.log(1.0 / (1.0 - fraction))
     steps = np.diff(np.log(shares), axis=-2)  # ln lambda, (R, n - 1, L)
     n_steps = steps.shape[-2]
     spread = steps.std(axis=-2, ddof=1) if n_steps > 1 else np.full(steps.shape[::2], np.nan)
     measured = sigma_literal(shares, fraction) - sigma_from_ratios(shares, fraction)
     predicted = spread**2 / (2 * log_c)
+    lam = np.exp(steps)
+    # Redman et al.'s criterion for a well-defined lambda (sec. 5.2): the standard error of the
+    # mean of lambda_i over steps, relative to that mean, below 5 %
+    rel_se = lam.std(axis=-2, ddof=1) / np.sqrt(n_steps) / lam.mean(axis=-2)
     out: dict[str, Any] = {"log_c": float(log_c), "n_steps": int(n_steps)}
+    out["lambda_relative_se"] = {layer: mean_of_replicas(rel_se[:, k]).as_dict()
+                                 for k, layer in enumerate(layers)}  # fmt: skip
     for name, values in (("spread", spread), ("measured_inflation", measured),
                          ("predicted_inflation", predicted),
                          ("measured_minus_predicted", measured - predicted)):  # fmt: skip

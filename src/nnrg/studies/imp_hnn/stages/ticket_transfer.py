@@ -14,7 +14,6 @@ import numpy as np
 from nnrg.core.declare import Plot, StageSpec, record_path
 from nnrg.core.io import read_json, write_csv, write_figure
 from nnrg.core.stage import Stage
-from nnrg.numerics.stats import Estimate, difference
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn import plots as plots_hnn
 from nnrg.studies.imp_hnn.analysis.imp_scaling import (
@@ -186,12 +185,13 @@ def transfer(stage: Stage, source: str, target: str) -> tuple[dict, dict, list]:
 
 
 def sigma_prediction(stage: Stage, metrics: dict) -> dict:
-    """Did the sigma signs predict transfer? The thesis expects tickets to transfer when the
-    two nets share relevant / irrelevant directions; "transfer" here means the mapped masks
-    beat random masks of equal per-layer density, in both directions."""
+    """Did the sigma signs (sec. 5.2's literal estimator) predict transfer? The thesis expects
+    tickets to transfer when the two nets share relevant / irrelevant directions; "transfer"
+    here means the mapped masks beat random masks of equal per-layer density, in both
+    directions."""
     imp = read_json(stage.path(record_path("imp_analysis")))
     signs = {
-        name: [np.sign(imp[name]["imp"]["sigma_fit"][layer]["mean"]) for layer in LAYERS]
+        name: [np.sign(imp[name]["imp"]["sigma_literal"][layer]["mean"]) for layer in LAYERS]
         for name in SHORT
     }
     shared = signs["oscillator"] == signs["henon_heiles"]
@@ -200,27 +200,6 @@ def sigma_prediction(stage: Stage, metrics: dict) -> dict:
         "sigma_signs_shared": shared,
         "transfer_beats_random_both": beats,
         "sigma_prediction_holds": shared == beats,
-    }
-
-
-def sigma_across_systems(stage: Stage) -> dict:
-    """sigma_i(oscillator) - sigma_i(Henon-Heiles) per layer and estimator, with errors in
-    quadrature (independent replicas): the thesis finds sigma_1, sigma_2 alike across the
-    systems and sigma_3 different (sec. 9), which is what makes transfer plausible."""
-    imp = read_json(stage.path(record_path("imp_analysis")))
-
-    def est(system: str, estimator: str, layer: str) -> Estimate:
-        e = imp[system]["imp"][f"sigma_{estimator}"][layer]
-        return Estimate(e["mean"], e["error"], e["n"])
-
-    return {
-        estimator: {
-            layer: difference(
-                est("oscillator", estimator, layer), est("henon_heiles", estimator, layer)
-            )
-            for layer in LAYERS
-        }
-        for estimator in ("ratio", "fit")
     }
 
 
@@ -270,7 +249,6 @@ def main() -> None:
         stage.add_artifact(write_figure(path, fig), "figures")
     metrics.update(asymmetry(metrics))
     metrics["hh_to_nl_minus_nl_to_hh_distance"] = distance_asymmetry(metrics)
-    metrics["sigma_across_systems"] = sigma_across_systems(stage)
     if stage.section.controls:
         metrics.update(sigma_prediction(stage, metrics))
     columns = ["direction", "curve", "density", "loss", "loss_low", "loss_high"]
