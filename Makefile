@@ -31,6 +31,12 @@ paper-budget: install  ## rebuild the paper-budget result set (results/paper_bud
 	$(RUN) dvc repro results/paper_budget/dvc.yaml
 	$(RUN) dvc repro report
 
+resultset: install  ## rebuild result set SET (make resultset SET=thesis_rate); an interrupted IMP run resumes
+	@test -n "$(SET)" || { echo "make resultset: name the set, e.g. SET=thesis_rate (profiles/<SET>.yaml)"; exit 2; }
+	$(RUN) python -m nnrg resultset $(SET)
+	$(RUN) dvc repro results/$(SET)/dvc.yaml
+	$(RUN) dvc repro report
+
 test: install  ## lint, format check, mypy, then the fast suite (tiny pipeline end to end, doctests)
 	$(RUN) ruff check src tests benchmarks
 	$(RUN) ruff format --check src tests benchmarks
