@@ -31,7 +31,10 @@ def stage_block(spec: StageSpec, specs: dict[str, StageSpec], root: Path) -> dic
     """One stage's ``dvc.yaml`` block."""
     data_deps = list(spec.deps)
     if spec.reads_all_records:
-        locks = [f"{resultsets.RESULTS_DIR}/{n}/dvc.lock" for n in resultsets.discover(root)]
+        # a set joins the report's deps once it has run (a set defined but not yet built has
+        # no lock, and a missing dep would stop `dvc repro`)
+        locks = [f"{resultsets.RESULTS_DIR}/{n}/dvc.lock" for n in resultsets.discover(root)
+                 if (resultsets.set_dir(root, n) / "dvc.lock").exists()]  # fmt: skip
         others = [s.record for name, s in specs.items() if name != spec.name]
         data_deps += locks + others
     return {
