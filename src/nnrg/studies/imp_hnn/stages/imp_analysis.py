@@ -216,20 +216,16 @@ def across_systems(metrics: dict) -> dict:
     concordance up to one significant figure', sigma_3 differs) and the power-law slope
     (sec. 8.3: HH's 'much steeper')."""
 
-    def est(system: str, *keys: str) -> Estimate:
-        e = metrics[system]["imp"]
-        for k in keys:
-            e = e[k]
-        return Estimate(e["mean"], e["error"], e["n"])
+    def est(system: str, name: str, layer: str) -> Estimate:
+        return Estimate(**metrics[system]["imp"][f"sigma_{name}"][layer])
 
     out: dict[str, Any] = {
         f"sigma_{name}": {
-            layer: difference(est("oscillator", f"sigma_{name}", layer),
-                              est("henon_heiles", f"sigma_{name}", layer))
+            layer: difference(est("oscillator", name, layer), est("henon_heiles", name, layer))
             for layer in LAYERS
         }
         for name in ESTIMATORS
-    }  # fmt: skip
+    }
     slopes = [metrics[s]["imp"]["scaling"] for s in ("oscillator", "henon_heiles")]
     out["slope"] = difference(*(Estimate(f["slope"], f["slope_error"], f["n_replicas"])
                                 for f in slopes))  # fmt: skip

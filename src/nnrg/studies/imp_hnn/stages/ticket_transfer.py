@@ -14,6 +14,7 @@ import numpy as np
 from nnrg.core.declare import Plot, StageSpec, record_path
 from nnrg.core.io import read_json, write_csv, write_figure
 from nnrg.core.stage import Stage
+from nnrg.numerics.stats import Estimate, difference
 from nnrg.studies.imp_hnn import paths
 from nnrg.studies.imp_hnn import plots as plots_hnn
 from nnrg.studies.imp_hnn.analysis.imp_scaling import (
@@ -221,14 +222,10 @@ def asymmetry(metrics: dict) -> dict:
 
 def distance_asymmetry(metrics: dict) -> dict:
     """HH -> NL minus NL -> HH in mean |log10 ratio| to direct IMP: the thesis's "closer
-    proximity of the performance curves" read as a distance (errors in quadrature)."""
-    errors = [metrics[k][v]["abs_log10_ratio_to_direct"] for k, v in MAIN_VARIANTS]
-    nl_hh, hh_nl = (e["mean"] for e in errors)
-    return {
-        "mean": hh_nl - nl_hh,
-        "error": float(np.hypot(*[e["error"] for e in errors])),
-        "n": min(e["n"] for e in errors),
-    }
+    proximity of the performance curves" read as a distance (independent replicas)."""
+    nl_hh, hh_nl = (Estimate(**metrics[k][v]["abs_log10_ratio_to_direct"])
+                    for k, v in MAIN_VARIANTS)  # fmt: skip
+    return difference(hh_nl, nl_hh)
 
 
 def main() -> None:
